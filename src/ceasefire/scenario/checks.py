@@ -1,0 +1,327 @@
+"""Cross-reference checks of a structurally valid scenario.
+
+Pydantic checks each record on its own; these checks look across records: ids exist and
+are unique, shares add up, proposals name real issues and options, lever effects point
+at parameters that exist, and every claim of the evidence is cited. Each problem is a
+``(loc, message, hint)`` triple whose ``loc`` is a path into the file's data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from ceasefire.scenario.model import Issue, Scenario, Sourced
+from ceasefire.scenario.values import Pert, point_value
+
+__all__ = ["LEVER_TARGETS", "check_scenario", "lever_target"]
+
+Loc = tuple[str | int, ...]
+Found = tuple[Loc, str, str]
+
+#: Collections whose numeric fields levers may change over time, keyed by id.
+LEVER_TARGETS = ("actors", "forces", "economy", "opinion", "regions")
+
+
+def check_scenario(scenario: Scenario, *, strict_evidence: bool = False) -> list[Found]:
+    """Return every cross-reference problem of ``scenario`` (empty when it is consistent).
+
+    ``strict_evidence`` also requires every number set in a record to cite a claim, the
+    rule for built-in scenarios.
+    """
+    found: list[Found] = []
+    for check in (_unique_ids, _actors, _regions, _records_of_actors, _levers, _issues,
+                  _proposals, _stakeholders, _evidence):
+        found.extend(check(scenario))
+    if strict_evidence:
+        found.extend(_numbers_cite_evidence(scenario))
+    return found
+
+
+def lever_target(scenario: Scenario, path: str) -> tuple[str, str, str] | None:
+    """Resolve an effect path ``collection.ID.field`` (or ``regions.ID.front.field``).
+
+    Returns ``(collection, id, field)`` or ``None`` when the path names nothing numeric.
+    """
+    parts = path.split(".")
+    if len(parts) not in (3, 4) or parts[0] not in LEVER_TARGETS:
+        return None
+    collection, record_id, *rest = parts
+    record = next((r for r in getattr(scenario, collection) if r.id == record_id), None)
+    if collection == "regions":
+        if record is None or len(rest) != 2 or rest[0] != "front" or record.front is None:
+            return None
+        record, field = record.front, rest[1]
+        collection = "fronts"
+    elif len(rest) != 1 or record is None:
+        return None
+    else:
+        field = rest[0]
+    if field not in type(record).model_fields or field in ("id", "attacker"):
+        return None
+    value = getattr(record, field)
+    if isinstance(value, (bool, str, list, dict)) or value is None:
+        return None
+    return collection, record_id, field
+
+
+# --- individual checks ----------------------------------------------------------------
+
+
+def _duplicates(items: Iterable[Any], loc: Loc, kind: str) -> Iterator[Found]:
+    items = list(items)
+    counts = Counter(item.id for item in items)
+    for index, item in enumerate(items):
+        if counts[item.id] > 1:
+            yield ((*loc, index, "id"), f"{kind} id {item.id!r} is used more than once",
+                   "give each an id of its own")
+            counts[item.id] = 0
+
+
+def _unique_ids(s: Scenario) -> Iterator[Found]:
+    for name in ("actors", "regions", "forces", "economy", "opinion", "levers", "issues",
+                 "proposals", "evidence"):
+        yield from _duplicates(getattr(s, name), (name,), name.rstrip("s"))
+    for i, issue in enumerate(s.issues):
+        yield from _duplicates(issue.options, ("issues", i, "options"), "option")
+    if s.stakeholders:
+        yield from _duplicates(s.stakeholders.dimensions, ("stakeholders", "dimensions"),
+                               "dimension")
+        yield from _duplicates(s.stakeholders.actors, ("stakeholders", "actors"), "stakeholder")
+
+
+def _unknown(ids: Iterable[str], known: set[str], loc: Loc, kind: str) -> Iterator[Found]:
+    for key in ids:
+        if key not in known:
+            yield ((*loc, key), f"unknown {kind} {key!r}",
+                   f"use one of: {', '.join(sorted(known)) or 'none declared'}")
+
+
+def _actors(s: Scenario) -> Iterator[Found]:
+    belligerents = set(s.belligerents)
+    if len(belligerents) < 2:
+        yield (("actors",), f"a scenario needs at least two belligerents, got {len(belligerents)}",
+               "set role: belligerent on both parties to the war")
+    for i, actor in enumerate(s.actors):
+        if actor.side not in belligerents:
+            yield (("actors", i, "side"), f"side {actor.side!r} is not a belligerent",
+                   f"name the belligerent this actor backs: {', '.join(sorted(belligerents))}")
+        elif actor.role == "belligerent" and actor.side != actor.id:
+            yield (("actors", i, "side"), f"a belligerent backs itself, got side {actor.side!r}",
+                   f"set side: {actor.id}")
+
+
+def _regions(s: Scenario) -> Iterator[Found]:
+    actors = {a.id for a in s.actors}
+    belligerents = set(s.belligerents)
+    for i, region in enumerate(s.regions):
+        loc: Loc = ("regions", i)
+        yield from _unknown(region.control, belligerents, (*loc, "control"), "belligerent")
+        total = sum(point_value(v) for v in region.control.values())
+        if total > 1 + 1e-9:
+            yield ((*loc, "control"), f"control shares sum to {total:.3g}, more than 1",
+                   "shares are fractions of the region; lower one of them")
+        yield from _unknown(region.value, actors, (*loc, "value"), "actor")
+        if region.front is not None and region.front.attacker not in belligerents:
+            yield ((*loc, "front", "attacker"),
+                   f"attacker {region.front.attacker!r} is not a belligerent",
+                   f"use one of: {', '.join(sorted(belligerents))}")
+
+
+def _records_of_actors(s: Scenario) -> Iterator[Found]:
+    actors = {a.id for a in s.actors}
+    for name in ("forces", "economy", "opinion"):
+        for i, record in enumerate(getattr(s, name)):
+            if record.id not in actors:
+                yield ((name, i, "id"), f"unknown actor {record.id!r}",
+                       f"{name} records are keyed by actor id: {', '.join(sorted(actors))}")
+    belligerents = set(s.belligerents)
+    have = {f.id for f in s.forces}
+    for actor_id in sorted(belligerents - have) if s.forces else []:
+        yield (("forces",), f"belligerent {actor_id!r} has no forces record",
+               "add one with its combat power and losses")
+
+
+def _levers(s: Scenario) -> Iterator[Found]:
+    for i, lever in enumerate(s.levers):
+        for j, effect in enumerate(lever.effects):
+            if lever_target(s, effect.path) is None:
+                yield (("levers", i, "effects", j, "path"),
+                       f"{effect.path!r} names no numeric parameter",
+                       "write collection.ID.field, e.g. economy.RU.export_loss or "
+                       "regions.kramatorsk-belt.front.supply")
+
+
+def _issues(s: Scenario) -> Iterator[Found]:
+    actors = {a.id for a in s.actors}
+    regions = {r.id for r in s.regions}
+    options_of = {issue.id: {o.id for o in issue.options} for issue in s.issues}
+    for i, issue in enumerate(s.issues):
+        loc: Loc = ("issues", i)
+        if issue.default not in options_of[issue.id]:
+            yield ((*loc, "default"), f"default {issue.default!r} is not an option of this issue",
+                   f"use one of: {', '.join(sorted(options_of[issue.id]))}")
+        yield from _issue_kind(issue, loc, regions, actors)
+        for j, option in enumerate(issue.options):
+            oloc = (*loc, "options", j)
+            for field in ("value", "support", "control"):
+                yield from _unknown(getattr(option, field) or {}, actors, (*oloc, field), "actor")
+            yield from _unknown(option.delivered_by, actors, (*oloc, "delivered_by"), "actor")
+            for k, ex in enumerate(option.excludes):
+                if ex.issue not in options_of or ex.option not in options_of[ex.issue]:
+                    yield ((*oloc, "excludes", k),
+                           f"excludes {ex.issue}={ex.option}, which is not an issue's option",
+                           "name an existing issue and one of its options")
+
+
+def _issue_kind(issue: Issue, loc: Loc, regions: set[str], actors: set[str]) -> Iterator[Found]:
+    if issue.kind == "territory":
+        if issue.region not in regions:
+            yield ((*loc, "region"), f"territory issue needs an existing region, got {issue.region!r}",
+                   f"use one of: {', '.join(sorted(regions))}")
+        for j, option in enumerate(issue.options):
+            if option.x is not None:
+                yield ((*loc, "options", j, "x"), "x belongs to options of a line issue",
+                       "give territorial options a control map, or none to keep the line")
+    elif issue.kind == "line":
+        if issue.line is None:
+            yield ((*loc, "line"), "a line issue needs a line: block",
+                   "give regions (in the order they pass), gainer, loser, reference_area_km2")
+            return
+        yield from _unknown(issue.line.regions, regions, (*loc, "line", "regions"), "region")
+        yield from _unknown([issue.line.gainer, issue.line.loser], actors, (*loc, "line"), "actor")
+        for j, option in enumerate(issue.options):
+            if option.x is None:
+                yield ((*loc, "options", j, "x"), "every option of a line issue needs x",
+                       "x is the share (0-100) of the loser's held area that passes")
+    else:
+        for j, option in enumerate(issue.options):
+            if option.control is not None or option.x is not None:
+                yield ((*loc, "options", j), "a term option cannot move territory",
+                       "use an issue of kind territory or line for control")
+
+
+def _proposals(s: Scenario) -> Iterator[Found]:
+    options_of = {issue.id: issue for issue in s.issues}
+    for i, proposal in enumerate(s.proposals):
+        chosen: dict[str, str] = {}
+        for issue_id, option_id in proposal.terms.items():
+            loc: Loc = ("proposals", i, "terms", issue_id)
+            issue = options_of.get(issue_id)
+            if issue is None:
+                yield (loc, f"unknown issue {issue_id!r}",
+                       f"use one of: {', '.join(sorted(options_of)) or 'none declared'}")
+            elif option_id not in {o.id for o in issue.options}:
+                yield (loc, f"{option_id!r} is not an option of issue {issue_id!r}",
+                       f"use one of: {', '.join(o.id for o in issue.options)}")
+            else:
+                chosen[issue_id] = option_id
+        for issue in s.issues:
+            chosen.setdefault(issue.id, issue.default)
+        for issue_id, option_id in chosen.items():
+            option = next((o for o in options_of[issue_id].options if o.id == option_id), None)
+            if option is None:  # a default that is no option; _issues reports it
+                continue
+            for ex in option.excludes:
+                if chosen.get(ex.issue) == ex.option:
+                    yield (("proposals", i, "terms"),
+                           f"{issue_id}={option_id} excludes {ex.issue}={ex.option}",
+                           "change one of the two terms")
+
+
+def _stakeholders(s: Scenario) -> Iterator[Found]:
+    if s.stakeholders is None:
+        return
+    dims = {d.id: d for d in s.stakeholders.dimensions}
+    for k, dim in enumerate(s.stakeholders.dimensions):
+        if not dim.scale.low < dim.scale.high:
+            yield (("stakeholders", "dimensions", k, "scale"), "scale low must be below high",
+                   "swap the two ends")
+        elif not dim.scale.low <= dim.status_quo <= dim.scale.high:
+            yield (("stakeholders", "dimensions", k, "status_quo"),
+                   f"status quo {dim.status_quo:g} is off the scale "
+                   f"[{dim.scale.low:g}, {dim.scale.high:g}]", "put it on the scale")
+    for i, actor in enumerate(s.stakeholders.actors):
+        loc: Loc = ("stakeholders", "actors", i)
+        yield from _unknown(actor.positions, set(dims), (*loc, "positions"), "dimension")
+        yield from _unknown(actor.salience, set(dims), (*loc, "salience"), "dimension")
+        for dim_id, position in actor.positions.items():
+            dim = dims.get(dim_id)
+            if dim is not None and not dim.scale.low <= point_value(position) <= dim.scale.high:
+                yield ((*loc, "positions", dim_id),
+                       f"position {point_value(position):g} is off the scale "
+                       f"[{dim.scale.low:g}, {dim.scale.high:g}]", "put it on the scale")
+
+
+def _sourced(s: Scenario) -> Iterator[tuple[Loc, Any]]:
+    """Every record that can cite evidence, with its location (the scenario's own too)."""
+    yield (), s
+    for name in ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
+                 "proposals"):
+        for i, record in enumerate(getattr(s, name)):
+            yield (name, i), record
+            if name == "regions" and record.front is not None:
+                yield (name, i, "front"), record.front
+            if name == "issues":
+                for j, option in enumerate(record.options):
+                    yield (name, i, "options", j), option
+    if s.stakeholders:
+        for part in ("dimensions", "actors"):
+            for i, record in enumerate(getattr(s.stakeholders, part)):
+                yield ("stakeholders", part, i), record
+
+
+def _evidence(s: Scenario) -> Iterator[Found]:
+    claims = {c.id for c in s.evidence}
+    cited: set[str] = set()
+    for loc, record in _sourced(s):
+        fields = type(record).model_fields
+        for key, ids in record.sources.items():
+            if key.split(".")[0] not in fields or key in ("sources", "id"):
+                yield ((*loc, "sources", key), f"cites evidence for {key!r}, which is no field here",
+                       f"use a field name: {', '.join(f for f in fields if f != 'sources')}")
+            for claim_id in ids:
+                cited.add(claim_id)
+                if claim_id not in claims:
+                    yield ((*loc, "sources", key), f"cites unknown claim {claim_id!r}",
+                           "add the claim to evidence, or fix the id")
+    for i, claim in enumerate(s.evidence):
+        if claim.id not in cited:
+            yield (("evidence", i), f"claim {claim.id!r} supports no parameter",
+                   "cite it in a record's sources, or remove it")
+
+
+_NOT_PARAMETERS = {"format_version", "as_of", "currency", "horizon_months", "actors",
+                   "regions", "forces", "economy", "levers", "opinion", "issues", "proposals",
+                   "stakeholders", "evidence",
+                   "id", "name", "description", "sources", "province", "role", "side", "veto",
+                   "features", "kind", "default", "term", "status", "factor", "attacker",
+                   "terms", "delivered_by", "demilitarised", "excludes", "region"}
+
+
+def _has_number(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return False
+    if isinstance(value, (int, float, Pert)) or (isinstance(value, BaseModel)
+                                                 and hasattr(value, "dist")):
+        return True
+    if isinstance(value, dict):
+        return any(_has_number(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_number(v) for v in value)
+    if isinstance(value, BaseModel) and not isinstance(value, Sourced):
+        return any(_has_number(getattr(value, f)) for f in value.model_fields_set)
+    return False
+
+
+def _numbers_cite_evidence(s: Scenario) -> Iterator[Found]:
+    for loc, record in _sourced(s):
+        cited = {key.split(".")[0] for key in record.sources}
+        for field in sorted(record.model_fields_set - _NOT_PARAMETERS - cited):
+            if _has_number(getattr(record, field)):
+                yield ((*loc, field), f"{field} has no evidence",
+                       f"cite a claim, sources: {{{field}: [claim-id]}}; a judgement is a claim "
+                       "graded modelling-assumption")

@@ -1,0 +1,450 @@
+"""The typed, immutable scenario (DESIGN.md sections 4 and 9.3).
+
+A scenario is one YAML file validated into these frozen pydantic models. Numbers may be
+uncertain (:mod:`ceasefire.scenario.values`); each field's allowed range is checked
+against the value's whole support. Cross-references (ids, proposals, evidence) are
+checked by :mod:`ceasefire.scenario.checks` after the structure is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from ceasefire.scenario.values import Bounds, Quantity, point_value, support
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Actor",
+    "City",
+    "Claim",
+    "Dimension",
+    "Economy",
+    "Effect",
+    "Forces",
+    "Front",
+    "Issue",
+    "Lever",
+    "LineSpec",
+    "Opinion",
+    "Option",
+    "Proposal",
+    "Region",
+    "Scale",
+    "Scenario",
+    "Source",
+    "Stakeholder",
+    "Stakeholders",
+]
+
+FORMAT_VERSION = 1
+
+ActorId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,5}$")]
+"""Short upper-case actor ids: ``RU``, ``UA``, ``US``, ``EU``, ``IN``."""
+KebabId = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+"""Kebab-case ids of regions, levers, issues, options, proposals and claims."""
+
+
+def _bounded(bounds: Bounds) -> AfterValidator:
+    def check(value: Any) -> Any:
+        lo, hi = support(value)
+        if bounds.contains(lo, hi):
+            return value
+        shown = f"{lo:g}" if lo == hi else f"a distribution over [{lo:g}, {hi:g}]"
+        hint = bounds.hint
+        if bounds.high == 1 and lo == hi and 1 < lo <= 100:
+            guess = f"did you mean {lo / 100:g}?"
+            hint = f"{hint}; {guess}" if hint else f"shares are fractions: {guess}"
+        elif lo != hi and not hint:
+            # A distribution whose support leaves the range: offer a bounded one.
+            hint = (f"use a distribution inside {bounds.describe()}, e.g. {{low, mode, high}} "
+                    "or dist: uniform")
+        message = f"expected a value in {bounds.describe()}, got {shown}"
+        if hint:
+            message += f"; hint: {hint}"
+        raise PydanticCustomError("out_of_range", message)
+
+    return AfterValidator(check)
+
+
+Share = Annotated[Quantity, _bounded(Bounds(0, 1))]
+NonNegative = Annotated[Quantity, _bounded(Bounds(0, math.inf))]
+Positive = Annotated[Quantity, _bounded(Bounds(0, math.inf, open_low=True))]
+AtLeastOne = Annotated[Quantity, _bounded(Bounds(1, math.inf))]
+Discount = Annotated[
+    Quantity,
+    _bounded(Bounds(0, 1, open_low=True, open_high=True,
+                    hint="a monthly discount factor lies strictly between 0 and 1, e.g. 0.98")),
+]
+Real = Quantity
+
+
+class Record(BaseModel):
+    """A frozen record; unknown keys are errors, so typos do not pass silently."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Sourced(Record):
+    """A record whose fields cite evidence: ``sources`` maps field names to claim ids."""
+
+    sources: dict[str, list[KebabId]] = Field(default_factory=dict)
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+Grade = Literal[
+    "confirmed", "official", "anonymous-officials", "unconfirmed", "opinion",
+    "modelling-assumption",
+]
+"""Reliability grades, from strongest to weakest."""
+
+
+class Source(Record):
+    """Where a claim was read."""
+
+    outlet: str
+    title: str = ""
+    date: dt.date | None = None
+    url: str = ""
+
+
+class Claim(Record):
+    """One piece of evidence, in the team's own words."""
+
+    id: KebabId
+    claim: str = Field(min_length=1)
+    grade: Grade
+    source: Source
+    disputed: bool = False
+    note: str = ""
+
+
+# --- actors, regions, forces, economy, opinion ------------------------------------------
+
+
+class Actor(Sourced):
+    """A party: belligerent, patron or third party (MODELS.md section 2).
+
+    ``veto`` is ``all`` (must accept every package), ``terms`` (must accept packages that
+    contain a term it delivers) or ``none``.
+    """
+
+    id: ActorId
+    name: str
+    role: Literal["belligerent", "patron", "third-party"]
+    side: ActorId
+    veto: Literal["all", "terms", "none"] = "none"
+    discount_factor: Discount
+    ratification_margin: NonNegative = 0.0
+    casualty_weight: NonNegative = 0.0
+    cost_weight: NonNegative = 0.0
+    description: str = ""
+
+
+Feature = Literal[
+    "fortified-city", "nuclear-plant", "rare-earths", "industrial-hub", "logistics-hub",
+    "land-corridor", "river-line", "border-zone", "buffer-zone", "capital", "port",
+]
+
+
+class City(Record):
+    """A city point for the map: coordinates are GeoNames facts."""
+
+    name: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    population: int | None = Field(default=None, ge=0)
+
+
+class Front(Sourced):
+    """Front parameters of a contested region (MODELS.md section 4)."""
+
+    attacker: ActorId
+    base_gain_km2: NonNegative
+    fortification: AtLeastOne = 1.0
+    supply: Positive = 1.0
+    noise_sd: NonNegative = 0.3
+
+
+class Region(Sourced):
+    """A territorial unit that deals move."""
+
+    id: KebabId
+    name: str
+    province: str
+    area_km2: Positive
+    population: NonNegative = 0.0
+    control: dict[ActorId, Share]
+    features: list[Feature] = Field(default_factory=list)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    cities: list[City] = Field(default_factory=list)
+    value: dict[ActorId, Real] = Field(default_factory=dict)
+    front: Front | None = None
+    description: str = ""
+
+
+class Forces(Sourced):
+    """Forces of a belligerent: combat power, losses and equipment (MODELS.md section 4)."""
+
+    id: ActorId
+    combat_power: Positive
+    min_power: Positive = 0.1
+    gain_exponent: Positive = 1.0
+    casualties_per_day: NonNegative
+    casualties_per_km2_gained: NonNegative = 0.0
+    casualties_per_km2_lost: NonNegative = 0.0
+    tanks: NonNegative = 0.0
+    tank_losses_per_month: NonNegative = 0.0
+    tank_losses_per_km2: NonNegative = 0.0
+    tank_production_per_month: NonNegative = 0.0
+    tank_dependence: NonNegative = 0.0
+    reserve_dependence: NonNegative = 0.0
+
+
+class Economy(Sourced):
+    """Monthly public finances of an actor, in the scenario's currency (MODELS.md section 5)."""
+
+    id: ActorId
+    oil_gas_revenue_per_month: NonNegative = 0.0
+    other_revenue_per_month: NonNegative = 0.0
+    spending_per_month: NonNegative = 0.0
+    war_spending_per_month: NonNegative = 0.0
+    reserves: NonNegative = 0.0
+    reserves_floor: NonNegative = 0.0
+    export_loss: Share = 0.0
+    refinery_loss: Share = 0.0
+    oil_price_drift: Real = 0.0
+    oil_price_volatility: NonNegative = 0.0
+    escalation_cost_per_month: NonNegative = 0.0
+
+
+class Opinion(Sourced):
+    """Domestic support for concessions and how it moves (MODELS.md section 6)."""
+
+    id: ActorId
+    support: Share
+    drift_per_month: Real = 0.0
+    loss_sensitivity: Real = 0.0
+    reference_casualties_per_day: Positive = 1000.0
+    strike_pressure: Real = 0.0
+
+
+# --- levers -------------------------------------------------------------------------------
+
+LeverStatus = Literal["in-force", "announced", "rumoured"]
+Factor = Literal["battlefield", "economy", "outside-powers", "nuclear", "opinion"]
+
+
+class Effect(Record):
+    """A lever's effect on one time-varying parameter (``economy.RU.export_loss``)."""
+
+    path: str
+    op: Literal["add", "scale"] = "add"
+    value: Real
+    ramp_months: int = Field(default=0, ge=0)
+
+
+class Lever(Sourced):
+    """A named pressure that changes parameters from its start month on."""
+
+    id: KebabId
+    name: str
+    factor: Factor
+    status: LeverStatus
+    start_month: int = Field(default=0, ge=0)
+    probability: Share = 1.0
+    effects: list[Effect] = Field(min_length=1)
+    description: str = ""
+
+
+# --- issues, options, proposals -----------------------------------------------------------
+
+
+class Exclusion(Record):
+    """Another issue's option that cannot be combined with this option."""
+
+    issue: KebabId
+    option: KebabId
+
+
+class Option(Sourced):
+    """One option of a deal issue.
+
+    A territorial option declares only the control it leads to (territory is valued on
+    the actors); other terms carry per-actor ``value`` (per month for a ``flow`` term, once
+    for a ``one-off``). ``support`` is the share of an actor's public that accepts this
+    term as a concession; ``hazard_factor`` scales the deal's monthly risk of collapse.
+    """
+
+    id: KebabId
+    name: str = ""
+    control: dict[ActorId, Share] | None = None
+    x: float | None = Field(default=None, ge=0, le=100)
+    value: dict[ActorId, Real] = Field(default_factory=dict)
+    term: Literal["flow", "one-off"] = "flow"
+    hazard_factor: Positive = 1.0
+    support: dict[ActorId, Share] = Field(default_factory=dict)
+    delivered_by: list[ActorId] = Field(default_factory=list)
+    demilitarised: bool = False
+    excludes: list[Exclusion] = Field(default_factory=list)
+
+
+class LineSpec(Record):
+    """The line question as one number (MODELS.md section 9).
+
+    ``x`` in [0, 100] is the share, by area, of what ``loser`` holds in ``regions`` that
+    passes to ``gainer``; the regions pass in the order listed. ``reference_area_km2`` is
+    the cited size of what is at stake, the denominator of ``x``.
+    """
+
+    regions: list[KebabId] = Field(min_length=1)
+    gainer: ActorId
+    loser: ActorId
+    reference_area_km2: Positive
+
+
+class Issue(Sourced):
+    """A dimension of a deal: ``territory`` (one region), ``line`` or ``term``."""
+
+    id: KebabId
+    name: str
+    kind: Literal["territory", "line", "term"]
+    region: KebabId | None = None
+    line: LineSpec | None = None
+    default: KebabId
+    options: list[Option] = Field(min_length=1)
+    description: str = ""
+
+
+class Proposal(Sourced):
+    """A named package: an option for some issues; the others stay at their default."""
+
+    id: KebabId
+    name: str
+    terms: dict[KebabId, KebabId]
+    description: str = ""
+
+
+# --- stakeholders -------------------------------------------------------------------------
+
+
+class Scale(Record):
+    """The scale of a contested dimension: its ends, unit and named points."""
+
+    low: float
+    high: float
+    unit: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class Dimension(Sourced):
+    """A contested dimension of the stakeholder table."""
+
+    id: KebabId
+    name: str
+    scale: Scale
+    status_quo: float
+
+
+class Stakeholder(Sourced):
+    """A stakeholder's capability, and position and salience on each dimension."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    capability: NonNegative
+    positions: dict[str, Real]
+    salience: dict[str, Share]
+
+
+class Stakeholders(Record):
+    """The stakeholder table for the forecasting models (DESIGN.md section 4)."""
+
+    dimensions: list[Dimension] = Field(min_length=1)
+    actors: list[Stakeholder] = Field(min_length=1)
+
+
+# --- the scenario -------------------------------------------------------------------------
+
+
+class Scenario(Record):
+    """One conflict as of one date: the only input every engine takes."""
+
+    format_version: int
+    id: KebabId
+    name: str
+    as_of: dt.date
+    currency: str = "USD bn"
+    horizon_months: int = Field(default=36, ge=1, le=240)
+    base_hazard: Share = 0.02
+    implementation_months: int = Field(default=1, ge=0, le=24)
+    description: str = ""
+    actors: list[Actor] = Field(min_length=2)
+    regions: list[Region] = Field(min_length=1)
+    forces: list[Forces] = Field(default_factory=list)
+    economy: list[Economy] = Field(default_factory=list)
+    levers: list[Lever] = Field(default_factory=list)
+    opinion: list[Opinion] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    proposals: list[Proposal] = Field(default_factory=list)
+    stakeholders: Stakeholders | None = None
+    evidence: list[Claim] = Field(default_factory=list)
+    sources: dict[str, list[KebabId]] = Field(default_factory=dict)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise PydanticCustomError(
+                "format_version",
+                "this file is in format {given}, this ceasefire reads format {known}; "
+                "hint: start from `ceasefire new FILE --from alaska-2025` and carry your "
+                "values over",
+                {"given": value, "known": FORMAT_VERSION},
+            )
+        return value
+
+    # Lookups by id: cheap, and they keep engines from depending on list positions.
+    def actor(self, actor_id: str) -> Actor:
+        """Return the actor with this id."""
+        return _by_id(self.actors, actor_id, "actor")
+
+    def region(self, region_id: str) -> Region:
+        """Return the region with this id."""
+        return _by_id(self.regions, region_id, "region")
+
+    def issue(self, issue_id: str) -> Issue:
+        """Return the issue with this id."""
+        return _by_id(self.issues, issue_id, "issue")
+
+    def proposal(self, proposal_id: str) -> Proposal:
+        """Return the proposal with this id."""
+        return _by_id(self.proposals, proposal_id, "proposal")
+
+    def claim(self, claim_id: str) -> Claim:
+        """Return the evidence claim with this id."""
+        return _by_id(self.evidence, claim_id, "claim")
+
+    @property
+    def belligerents(self) -> list[str]:
+        """Ids of the belligerents, in file order."""
+        return [a.id for a in self.actors if a.role == "belligerent"]
+
+    def point(self, value: Quantity) -> float:
+        """Return the central value of a number or uncertain value."""
+        return point_value(value)
+
+
+def _by_id(items: list[Any], item_id: str, kind: str) -> Any:
+    for item in items:
+        if item.id == item_id:
+            return item
+    from ceasefire.errors import InputError
+
+    known = ", ".join(i.id for i in items) or "none"
+    raise InputError(f"no {kind} with id {item_id!r}; known ids: {known}")
