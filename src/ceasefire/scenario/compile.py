@@ -1,0 +1,202 @@
+"""Compile a scenario into numpy arrays: one sample of every uncertain number per draw.
+
+Draws come in canonical blocks of :data:`BLOCK` draws; block ``k`` is seeded by the
+``k``-th child of ``SeedSequence(seed)`` and always samples a whole block, so the first
+``n`` draws are the same whatever the total, and results do not depend on how work is
+split (MODELS.md section 7). Levers become time series of the parameters they change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from ceasefire.errors import InputError
+from ceasefire.scenario.checks import lever_target
+from ceasefire.scenario.model import Scenario
+from ceasefire.scenario.values import DIST_TYPES, sample_value
+
+__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "resolve_seed"]
+
+BLOCK = 4096
+"""Draws per canonical block of random numbers."""
+
+_SKIP = {"lat", "lon", "cities", "x", "stakeholders", "evidence", "sources", "scale",
+         "format_version", "horizon_months", "start_month", "ramp_months", "as_of",
+         "implementation_months"}
+
+
+def resolve_seed(rng: int | np.random.Generator | None) -> int:
+    """Turn ``rng`` (a seed, a Generator or None) into a root seed to record in results."""
+    if rng is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(0, 2**63))
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)) or rng < 0:
+        raise InputError(f"seed must be a non-negative integer or a numpy Generator, got {rng!r}")
+    return int(rng)
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """A scenario's numbers as arrays over draws.
+
+    Attributes
+    ----------
+    params
+        Dotted parameter path (``regions.kramatorsk-belt.control.UA``) to a float (a
+        constant) or an array ``[draws]``.
+    lever_active
+        Lever id to a boolean array ``[draws]``: whether the lever happens in that draw.
+    levers_off
+        Levers switched off (for what-ifs and the leverage decomposition).
+    """
+
+    scenario: Scenario
+    seed: int
+    draws: int
+    months: int
+    params: dict[str, Any]
+    lever_active: dict[str, np.ndarray]
+    levers_off: frozenset[str] = field(default_factory=frozenset)
+    noise_seeds: tuple[np.random.SeedSequence, ...] = ()
+
+    def get(self, path: str, default: float = 0.0) -> np.ndarray:
+        """Return a parameter as an array ``[draws]`` (a missing one gives its default)."""
+        value = self.params.get(path, default)
+        if np.ndim(value) == 0:
+            return np.full(self.draws, float(value))
+        return value
+
+    def series(self, path: str, default: float = 0.0) -> np.ndarray:
+        """Return a parameter over time, ``[months, draws]``, with the levers applied.
+
+        A lever scales (``op: scale``) or adds to (``op: add``) the parameter from its
+        start month, ramping in linearly over ``ramp_months``; levers apply in file order.
+        A parameter no lever touches comes back as ``[1, draws]``, to broadcast. Draws are
+        the last axis throughout the engines, so that every inner loop runs over them.
+        """
+        out = self.get(path, default)[None, :]
+        for lever in self.scenario.levers:
+            if lever.id in self.levers_off:
+                continue
+            active = self.lever_active[lever.id]
+            for j, effect in enumerate(lever.effects):
+                if effect.path != path:
+                    continue
+                t = np.arange(self.months)
+                ramp = np.clip((t - lever.start_month + 1) / (effect.ramp_months + 1), 0, 1)
+                value = self.get(f"levers.{lever.id}.effects.{j}.value")
+                strength = ramp[:, None] * active[None, :]
+                if effect.op == "add":
+                    out = out + value[None, :] * strength
+                else:
+                    out = out * (1 + (value[None, :] - 1) * strength)
+        return out
+
+    def with_levers_off(self, lever_ids: set[str] | frozenset[str]) -> CompiledScenario:
+        """Return the same draws with some levers switched off (common random numbers)."""
+        unknown = set(lever_ids) - {lever.id for lever in self.scenario.levers}
+        if unknown:
+            known = ", ".join(lever.id for lever in self.scenario.levers)
+            raise InputError(f"unknown lever(s) {', '.join(sorted(unknown))}; known: {known}")
+        return replace(self, levers_off=frozenset(lever_ids))
+
+    def subset(self, draws: int) -> CompiledScenario:
+        """Return the first ``draws`` draws (the same numbers as a run with fewer draws)."""
+        draws = min(draws, self.draws)
+        params = {k: (v[:draws] if np.ndim(v) else v) for k, v in self.params.items()}
+        active = {k: v[:draws] for k, v in self.lever_active.items()}
+        return replace(self, draws=draws, params=params, lever_active=active)
+
+    def lever_paths(self) -> set[str]:
+        """Parameter paths that some lever changes."""
+        return {effect.path for lever in self.scenario.levers for effect in lever.effects}
+
+
+def compile_scenario(
+    scenario: Scenario,
+    *,
+    draws: int,
+    rng: int | np.random.Generator | None = None,
+    months: int | None = None,
+) -> CompiledScenario:
+    """Sample every uncertain number of ``scenario`` ``draws`` times.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    draws
+        Number of Monte Carlo draws (outer draws: the analyst's uncertainty).
+    rng
+        Root seed or Generator; a Generator is turned into a root seed, recorded.
+    months
+        Months to simulate; default ``horizon_months + 13`` (start months 0..12 each see
+        a full horizon, DESIGN.md section 9.7).
+    """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise InputError(f"draws must be a positive integer, got {draws!r}")
+    seed = resolve_seed(rng)
+    months = scenario.horizon_months + 13 if months is None else months
+    blocks = math.ceil(draws / BLOCK)
+    children = np.random.SeedSequence(seed).spawn(blocks)
+    passes = []
+    noise_seeds = []
+    for child in children:
+        param_seed, noise_seed = child.spawn(2)
+        passes.append(_sample_pass(scenario, np.random.default_rng(param_seed), BLOCK))
+        noise_seeds.append(noise_seed)
+    params: dict[str, Any] = {}
+    for key, first in passes[0].items():
+        if np.ndim(first) == 0:
+            params[key] = first
+        else:
+            params[key] = np.concatenate([p[key] for p in passes])[:draws]
+    active = {}
+    for lever in scenario.levers:
+        key = f"levers.{lever.id}.probability"
+        uniform = np.concatenate([p[f"levers.{lever.id}.uniform"] for p in passes])[:draws]
+        active[lever.id] = uniform < np.broadcast_to(params.get(key, 1.0), (draws,))
+    params = {k: v for k, v in params.items() if not k.endswith(".uniform")}
+    for lever in scenario.levers:
+        for effect in lever.effects:
+            if lever_target(scenario, effect.path) is None:  # validated on load; be explicit
+                raise InputError(f"levers[{lever.id}]: effect path {effect.path!r} names nothing")
+    return CompiledScenario(scenario=scenario, seed=seed, draws=draws, months=months,
+                            params=params, lever_active=active, noise_seeds=tuple(noise_seeds))
+
+
+def _sample_pass(scenario: Scenario, rng: np.random.Generator, size: int) -> dict[str, Any]:
+    """Sample every number of the scenario once per draw, in a fixed order."""
+    out: dict[str, Any] = {}
+    _walk(scenario, "", rng, size, out)
+    for lever in scenario.levers:
+        out[f"levers.{lever.id}.uniform"] = rng.random(size)
+    return out
+
+
+def _walk(node: Any, path: str, rng: np.random.Generator, size: int, out: dict[str, Any]) -> None:
+    if isinstance(node, BaseModel) and not isinstance(node, DIST_TYPES):
+        for name in type(node).model_fields:
+            if name in _SKIP:
+                continue
+            _walk(getattr(node, name), f"{path}.{name}" if path else name, rng, size, out)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            key = getattr(item, "id", None) or str(index)
+            _walk(item, f"{path}.{key}", rng, size, out)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            _walk(item, f"{path}.{key}", rng, size, out)
+    elif isinstance(node, bool) or node is None or isinstance(node, str):
+        return
+    elif isinstance(node, (int, float)):
+        out[path] = float(node)
+    else:  # an uncertain value
+        sample = sample_value(node, rng, size)
+        out[path] = float(sample[0]) if np.all(sample == sample[0]) else sample
