@@ -1,0 +1,300 @@
+"""``analyze``: every engine of the bargaining core on one scenario.
+
+War paths (expected and realised), war values for each start month, each named
+proposal's value and acceptance by party now and for deals signed in each of the next
+twelve months, the bargaining solutions, Rubinstein's split of the line question and
+the leverage decomposition. The result holds per-draw arrays for Python users and
+summarises itself as the JSON document of DESIGN.md section 9.9.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ceasefire.bargaining.line import line_issue, line_net_surplus
+from ceasefire.bargaining.packages import (
+    PackageValues,
+    deal_context,
+    evaluate_packages,
+    option_columns,
+    package_index,
+    veto_codes,
+)
+from ceasefire.bargaining.solutions import (
+    egalitarian,
+    kalai_smorodinsky,
+    nash_bargaining,
+    rubinstein_split,
+)
+from ceasefire.bargaining.values import (
+    actor_parameters,
+    discounted_value,
+    payoff_streams,
+)
+from ceasefire.dynamics import WarPaths, simulate_war
+from ceasefire.errors import InputError
+from ceasefire.results import content_hash, envelope, summary
+from ceasefire.scenario import Scenario, load_scenario, scenario_to_dict
+from ceasefire.scenario.compile import CompiledScenario, compile_scenario
+
+__all__ = ["START_MONTHS", "Analysis", "analyze", "month_label", "scenario_meta"]
+
+START_MONTHS = 13
+"""Deals signed in months 0..12 are scored (DESIGN.md section 9.1)."""
+
+Progress = Callable[[str, float], None]
+
+
+def month_label(as_of: dt.date, month: int) -> str:
+    """Calendar label ``YYYY-MM`` of month ``month`` counted from the scenario's month."""
+    index = as_of.year * 12 + as_of.month - 1 + month
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def scenario_meta(scenario: Scenario) -> dict[str, Any]:
+    """``{id, as_of, hash}`` of a scenario for result documents."""
+    return {"id": scenario.id, "as_of": scenario.as_of.isoformat(),
+            "hash": content_hash(scenario_to_dict(scenario))}
+
+
+@dataclass(frozen=True)
+class WarValues:
+    """W_i(s) and its parts, ``[start months, actors, draws]``."""
+
+    total: np.ndarray
+    territory: np.ndarray
+    casualties: np.ndarray
+    economy: np.ndarray
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Results of :func:`analyze`. Arrays keep draws on the last axis."""
+
+    scenario: Scenario
+    seed: int
+    draws: int
+    horizon: int
+    realised: WarPaths
+    expected: WarPaths
+    war_values: WarValues
+    proposals: tuple[str, ...]
+    timing: tuple[PackageValues, ...]
+    gains_by_waiting: np.ndarray
+    line: dict[str, Any] | None
+    solutions: dict[str, Any]
+    leverage: dict[str, Any]
+    wall_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def now(self) -> PackageValues:
+        """Proposal values for a deal signed now (month 0)."""
+        return self.timing[0]
+
+    def label(self, month: int) -> str:
+        """Calendar label of a month."""
+        return month_label(self.scenario.as_of, month)
+
+    def likely_settlement(self) -> str | None:
+        """The named proposal with the highest P(all veto players accept) now.
+
+        Ties are broken by the Nash product of the belligerents' expected surpluses.
+        """
+        if not self.proposals:
+            return None
+        p_all = self.now.all_veto_probability()
+        nash = self.solutions.get("nash_products", np.zeros(len(self.proposals)))
+        order = np.lexsort((-np.asarray(nash), -p_all))
+        return self.proposals[int(order[0])]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of DESIGN.md section 9.9 (run metadata under ``run``)."""
+        from ceasefire.analysis_json import analysis_to_dict
+
+        return analysis_to_dict(self)
+
+
+def analyze(
+    scenario: Scenario | str,
+    *,
+    draws: int = 2000,
+    rng: int | np.random.Generator | None = None,
+    horizon: int | None = None,
+    decomposition_draws: int = 2000,
+    line_grid: int = 101,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run the bargaining core on a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A Scenario, a built-in name or a YAML path.
+    draws
+        Monte Carlo draws of the scenario's uncertain values.
+    rng
+        Root seed or Generator; the seed used is recorded in the result.
+    horizon
+        Months counted from each start month (default: the scenario's).
+    decomposition_draws
+        Draws used for the leverage decomposition (the first ones, common random
+        numbers), since it re-runs the war once per lever and factor.
+    line_grid
+        Points of the 0-100 line grid for Rubinstein's split.
+    progress
+        Optional callback ``(stage, fraction done)``.
+    """
+    scenario = load_scenario(scenario)
+    if horizon is not None:
+        if not 1 <= horizon <= 240:
+            raise InputError(f"horizon must be between 1 and 240 months, got {horizon}")
+        scenario = scenario.model_copy(update={"horizon_months": horizon})
+    tell = progress or (lambda stage, done: None)
+    clock: dict[str, float] = {}
+    start = time.perf_counter()
+
+    tell("sampling", 0.0)
+    compiled = compile_scenario(scenario, draws=draws, rng=rng)
+    tell("war paths", 0.1)
+    expected = simulate_war(compiled, noise=False)
+    realised = simulate_war(compiled, noise=True)
+    clock["dynamics"] = time.perf_counter() - start
+
+    tell("war values", 0.35)
+    core = _core(compiled, expected)
+    clock["values"] = time.perf_counter() - start - clock["dynamics"]
+
+    tell("line and solutions", 0.6)
+    line = _line(compiled, expected, core) if line_issue(compiled) is not None else None
+    solutions = _solutions(compiled, core["timing"][0])
+
+    tell("leverage", 0.7)
+    t0 = time.perf_counter()
+    leverage = _leverage(compiled, min(decomposition_draws, draws), core)
+    clock["leverage"] = time.perf_counter() - t0
+    clock["total"] = time.perf_counter() - start
+    tell("done", 1.0)
+    return Analysis(scenario=scenario, seed=compiled.seed, draws=draws,
+                    horizon=scenario.horizon_months, realised=realised, expected=expected,
+                    war_values=core["war_values"], proposals=core["proposals"],
+                    timing=core["timing"], gains_by_waiting=core["gains_by_waiting"],
+                    line=line, solutions=solutions, leverage=leverage, wall_s=clock)
+
+
+def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = START_MONTHS,
+          ) -> dict[str, Any]:
+    """War values for each start month and every proposal's values and acceptance."""
+    s = compiled.scenario
+    horizon = s.horizon_months
+    params = actor_parameters(compiled)
+    streams = payoff_streams(paths, params)
+    parts = {"territory": streams.territory, "casualties": streams.casualty_cost,
+             "economy": streams.economic_cost}
+    values = {name: np.stack([discounted_value(stream, params.discount, m, horizon)
+                              for m in range(start_months)]) for name, stream in parts.items()}
+    total = values["territory"] - values["casualties"] - values["economy"]
+    war_values = WarValues(total=total, **values)
+
+    columns = option_columns(compiled)
+    proposals = tuple(p.id for p in s.proposals)
+    index = package_index(s, [p.terms for p in s.proposals])
+    veto = veto_codes(s)
+    timing = []
+    for m in range(start_months):
+        context = deal_context(compiled, paths, params, streams, columns, total[m], m)
+        timing.append(evaluate_packages(context, index, veto))
+
+    # Gains by waiting: fight m months, then sign; against signing now (MODELS.md 2).
+    payoff = streams.payoff
+    waited = np.zeros((start_months, len(params.actors), compiled.draws))
+    for m in range(1, start_months):
+        waited[m] = waited[m - 1] + params.discount ** (m - 1) * payoff[m - 1]
+    deal_now = timing[0].value
+    gains = np.stack([waited[m][None] + params.discount[None] ** m * timing[m].value - deal_now
+                      for m in range(start_months)])  # [months, P, actors, draws]
+    return {"params": params, "streams": streams, "columns": columns, "veto": veto,
+            "index": index, "war_values": war_values, "proposals": proposals,
+            "timing": tuple(timing), "gains_by_waiting": gains}
+
+
+def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any]) -> dict[str, Any]:
+    """Each party's reservation line now, and Rubinstein's split of the zone between them."""
+    s = compiled.scenario
+    issue = line_issue(compiled)
+    grid = np.linspace(0.0, 100.0, 101)
+    context = deal_context(compiled, paths, core["params"], core["streams"], core["columns"],
+                           core["war_values"].total[0], 0)
+    net = line_net_surplus(compiled, paths, context, issue, grid).net  # [grid, actors, draws]
+    actors = [a.id for a in s.actors]
+    g, lo = actors.index(issue.line.gainer), actors.index(issue.line.loser)
+    ok_gainer = net[:, g] >= 0
+    ok_loser = net[:, lo] >= 0
+    # the least the gainer accepts, the most the loser concedes (inf/-inf: none)
+    low = np.where(ok_gainer.any(0), grid[np.argmax(ok_gainer, axis=0)], np.inf)
+    high = np.where(ok_loser.any(0), grid[len(grid) - 1 - np.argmax(ok_loser[::-1], axis=0)],
+                    -np.inf)
+    params = core["params"]
+    split = rubinstein_split(low, high, params.discount[g], params.discount[lo])
+    return {"issue": issue.id, "gainer": issue.line.gainer, "loser": issue.line.loser,
+            "grid": grid, "net": net, "split": split,
+            "named": {o.id: o.x for o in issue.options}}
+
+
+def _solutions(compiled: CompiledScenario, now: PackageValues) -> dict[str, Any]:
+    """Nash, Kalai-Smorodinsky and egalitarian over the named proposals, signed now."""
+    s = compiled.scenario
+    belligerents = [k for k, a in enumerate(s.actors) if a.role == "belligerent"]
+    mean_surplus = now.surplus.mean(axis=-1)  # [P, actors]
+    veto_ok = np.all((mean_surplus > 0) | ~now.required, axis=1)
+    surplus = mean_surplus[:, belligerents]
+    war_value = np.abs(now.value - now.surplus).mean(axis=-1)[:, belligerents]
+    nash = nash_bargaining(surplus, veto_ok)
+    positive = np.all(surplus > 0, axis=1) & veto_ok
+    products = np.where(positive, np.prod(np.where(positive[:, None], surplus, 1), axis=1), 0)
+    blockers = [s.actors[k].id for k in range(len(s.actors))
+                if now.required[:, k].any() and not (mean_surplus[:, k] > 0).any()]
+    return {"nash": nash, "kalai-smorodinsky": kalai_smorodinsky(surplus, veto_ok),
+            "egalitarian": egalitarian(surplus, war_value[0], veto_ok),
+            "nash_products": products, "blockers": blockers}
+
+
+def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> dict[str, Any]:
+    """Switch each lever, and each factor's levers, off in turn (common random numbers).
+
+    Returns the change in each party's war value now and in each proposal's acceptance
+    that the lever causes (with the lever minus without it).
+    """
+    s = compiled.scenario
+    sub = compiled.subset(draws)
+
+    def run(off: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        variant = sub.with_levers_off(off)
+        result = _core(variant, simulate_war(variant, noise=False), start_months=1)
+        now = result["timing"][0]
+        return (result["war_values"].total[0].mean(-1), now.acceptance_probability(),
+                now.all_veto_probability())
+
+    base = run(frozenset())
+    levers = {}
+    for lever in s.levers:
+        w, acc, p_all = run(frozenset({lever.id}))
+        levers[lever.id] = _difference(base, (w, acc, p_all))
+    factors = {}
+    for factor in sorted({lever.factor for lever in s.levers}):
+        off = frozenset(lever.id for lever in s.levers if lever.factor == factor)
+        factors[factor] = _difference(base, run(off))
+    wv = core["war_values"]
+    components = {"territory": wv.territory[0].mean(-1), "casualties": -wv.casualties[0].mean(-1),
+                  "economy": -wv.economy[0].mean(-1)}
+    return {"draws": sub.draws, "levers": levers, "factors": factors, "components": components}
+
+
+def _difference(base: tuple[np.ndarray, ...], without: tuple[np.ndarray, ...]) -> dict[str, Any]:
+    return {"war_value": base[0] - without[0], "acceptance": base[1] - without[1],
+            "p_all_veto_accept": base[2] - without[2]}

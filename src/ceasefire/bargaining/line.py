@@ -1,0 +1,102 @@
+"""The line question as one number (MODELS.md section 9) and each party's reservation line.
+
+``x`` in [0, 100] is the share, by area, of the loser's holdings at month 0 in the line
+issue's regions that passes to the gainer (0: a freeze on the line, 100: all of it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ceasefire.bargaining.packages import DealContext
+from ceasefire.bargaining.values import deal_value, ratification_margin, shift_support
+from ceasefire.dynamics import WarPaths
+from ceasefire.scenario.compile import CompiledScenario
+from ceasefire.scenario.model import Issue
+
+__all__ = ["LineNet", "line_issue", "line_net_surplus"]
+
+
+def line_issue(compiled: CompiledScenario) -> Issue | None:
+    """The scenario's line issue (the first issue of kind ``line``), if any."""
+    return next((issue for issue in compiled.scenario.issues if issue.kind == "line"), None)
+
+
+@dataclass(frozen=True)
+class LineNet:
+    """Net surplus ``V - W - m`` of a line at each grid point: ``[grid, actors, draws]``."""
+
+    grid: np.ndarray
+    net: np.ndarray
+
+
+def line_net_surplus(compiled: CompiledScenario, paths: WarPaths, context: DealContext,
+                     issue: Issue, grid: np.ndarray) -> LineNet:
+    """Each party's net surplus from a line at ``x`` (every other issue at its default).
+
+    Support for the line's concession is interpolated linearly in ``x`` between the
+    issue's named options (MODELS.md section 6: each concession has its own support).
+    """
+    s = compiled.scenario
+    line = issue.line
+    params = context.params
+    index = {r.id: k for k, r in enumerate(s.regions)}
+    regions = [index[r] for r in line.regions]
+    gainer, loser = s.belligerents.index(line.gainer), s.belligerents.index(line.loser)
+    summit = paths.control[0][regions]
+    area = paths.area_km2[regions]
+    held = summit[:, loser] * area
+    before = np.cumsum(held, axis=0) - held
+    now = paths.control[context.start][regions]
+    value = params.value[:, regions]  # [actors, regions, draws]
+
+    passing = grid[:, None, None] / 100 * held.sum(0)[None, None]
+    portion = np.clip(passing - before[None], 0, held[None])  # [grid, regions, draws]
+    line_share = summit[None, :, gainer] + portion / np.maximum(area, 1e-12)[None]
+    gained = np.maximum(line_share - now[None, :, gainer], 0)
+    change = np.zeros((len(grid), len(regions), len(s.belligerents), compiled.draws))
+    change[:, :, gainer] = gained
+    change[:, :, loser] = -gained
+    delta = np.einsum("grad,ard->gad", np.take(change, params.side, axis=2), value)
+
+    defaults = [o for o in (_default_column(context, i) for i in s.issues) if o is not None]
+    flow = sum((context.columns.flow[:, c] for c in defaults), np.zeros_like(context.war_value))
+    one_off = sum((context.columns.one_off[:, c] for c in defaults),
+                  np.zeros_like(context.war_value))
+    log_h = sum((context.columns.log_hazard[c] for c in defaults), np.zeros(compiled.draws))
+    hazard = np.clip(context.base_hazard * np.exp(log_h), 0, 1)
+    v = deal_value(implementation=context.territory_now[None],
+                   territory=context.territory_now[None] + delta, flow=flow[None],
+                   one_off=one_off[None], war_cost=context.war_cost[None],
+                   hazard=hazard[None, None], discount=params.discount[None])
+
+    named = sorted((o.x, o.id) for o in issue.options)
+    xs = np.array([x for x, _ in named])
+    first = context.columns.issue_slices[s.issues.index(issue)].start
+    positions = {o.id: first + k for k, o in enumerate(issue.options)}
+    sup = np.stack([context.columns.support[:, positions[oid]] for _, oid in named])
+    term_support = _interpolate(grid, xs, sup)
+    support = shift_support(term_support, context.opinion_now[None], context.opinion_then[None])
+    margin = ratification_margin(params.margin[None], support, context.war_value[None])
+    return LineNet(grid=grid, net=v - context.war_value[None] - margin)
+
+
+def _default_column(context: DealContext, issue: Issue) -> int | None:
+    for k, (issue_id, option_id) in enumerate(context.columns.columns):
+        if issue_id == issue.id and option_id == issue.default:
+            return k
+    return None
+
+
+def _interpolate(grid: np.ndarray, xs: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Piecewise-linear interpolation of ``values[len(xs), ...]`` at ``grid`` (flat ends)."""
+    if len(xs) == 1:
+        return np.broadcast_to(values[0][None], (len(grid), *values.shape[1:]))
+    upper = np.clip(np.searchsorted(xs, grid, side="right"), 1, len(xs) - 1)
+    lower = upper - 1
+    span = np.maximum(xs[upper] - xs[lower], 1e-12)
+    weight = np.clip((grid - xs[lower]) / span, 0, 1)
+    weight = weight.reshape(-1, *([1] * (values.ndim - 1)))
+    return values[lower] * (1 - weight) + values[upper] * weight

@@ -1,0 +1,266 @@
+"""Deal packages: the scenario's issues and options as columns, and package values.
+
+A package picks one option per issue. Every part of its value is additive over issues
+except the hazard (multiplicative) and the public's support (the least-supported term),
+so each option becomes a column of per-actor, per-draw numbers; a package's value is a
+sum of its columns, which the deal-space engine turns into matrix products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ceasefire.bargaining.values import (
+    ActorParameters,
+    PayoffStreams,
+    deal_value,
+    ratification_margin,
+    shift_support,
+    territory_value,
+)
+from ceasefire.dynamics import WarPaths
+from ceasefire.errors import InputError
+from ceasefire.scenario.compile import CompiledScenario
+from ceasefire.scenario.model import Issue, Scenario
+
+__all__ = [
+    "DealContext",
+    "OptionColumns",
+    "PackageValues",
+    "evaluate_packages",
+    "option_columns",
+    "package_index",
+]
+
+
+@dataclass(frozen=True)
+class OptionColumns:
+    """Every option of every issue as a column (``C`` columns, issue by issue).
+
+    Attributes
+    ----------
+    columns
+        ``(issue id, option id)`` of each column.
+    issue_slices
+        Column range of each issue, in issue order.
+    flow, one_off
+        ``[actors, C, draws]``: value per month of flow terms, value once of one-off terms.
+    log_hazard
+        ``[C, draws]``: log of each option's hazard factor.
+    support
+        ``[actors, C, draws]``: share of each actor's public accepting the term (1 where
+        it concedes nothing that actor's public minds).
+    delivered_by
+        ``[actors, C]``: whether the actor delivers the term (a ``terms`` veto applies).
+    """
+
+    columns: tuple[tuple[str, str], ...]
+    issue_slices: tuple[slice, ...]
+    flow: np.ndarray
+    one_off: np.ndarray
+    log_hazard: np.ndarray
+    support: np.ndarray
+    delivered_by: np.ndarray
+
+
+def option_columns(compiled: CompiledScenario) -> OptionColumns:
+    """Compile the scenario's issues into option columns."""
+    s = compiled.scenario
+    actors = [a.id for a in s.actors]
+    columns, slices, flow, one_off, hazard, support, delivered = [], [], [], [], [], [], []
+    for issue in s.issues:
+        first = len(columns)
+        for option in issue.options:
+            prefix = f"issues.{issue.id}.options.{option.id}"
+            columns.append((issue.id, option.id))
+            values = np.stack([compiled.get(f"{prefix}.value.{a}") for a in actors])
+            is_flow = option.term == "flow"
+            flow.append(values if is_flow else np.zeros_like(values))
+            one_off.append(np.zeros_like(values) if is_flow else values)
+            hazard.append(np.log(compiled.get(f"{prefix}.hazard_factor", 1.0)))
+            support.append(np.stack([compiled.get(f"{prefix}.support.{a}", 1.0) for a in actors]))
+            delivered.append([a in option.delivered_by for a in actors])
+        slices.append(slice(first, len(columns)))
+    n = compiled.draws
+    empty = np.zeros((len(actors), 0, n))
+    return OptionColumns(
+        columns=tuple(columns),
+        issue_slices=tuple(slices),
+        flow=np.stack(flow, axis=1) if flow else empty,
+        one_off=np.stack(one_off, axis=1) if one_off else empty,
+        log_hazard=np.stack(hazard) if hazard else np.zeros((0, n)),
+        support=np.stack(support, axis=1) if support else empty,
+        delivered_by=np.array(delivered, dtype=bool).T.reshape(len(actors), len(columns)),
+    )
+
+
+def package_index(scenario: Scenario, packages: Sequence[Mapping[str, str]]) -> np.ndarray:
+    """Turn packages (issue id -> option id; others at their default) into ``[P, issues]``.
+
+    Entries are global column indices (into :class:`OptionColumns`).
+    """
+    offsets, options = {}, {}
+    start = 0
+    for issue in scenario.issues:
+        offsets[issue.id] = start
+        options[issue.id] = {o.id: k for k, o in enumerate(issue.options)}
+        start += len(issue.options)
+    out = np.empty((len(packages), len(scenario.issues)), dtype=np.int64)
+    for p, package in enumerate(packages):
+        unknown = set(package) - set(offsets)
+        if unknown:
+            raise InputError(f"package {p}: unknown issue(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(offsets)}")
+        for i, issue in enumerate(scenario.issues):
+            option = package.get(issue.id, issue.default)
+            if option not in options[issue.id]:
+                raise InputError(f"package {p}: {option!r} is not an option of {issue.id!r}; "
+                                 f"use one of: {', '.join(options[issue.id])}")
+            out[p, i] = offsets[issue.id] + options[issue.id][option]
+    return out
+
+
+@dataclass(frozen=True)
+class DealContext:
+    """What package values at one start month ``s`` need, computed once.
+
+    ``territory_delta`` ``[actors, C, draws]`` is each option's change to the actor's
+    territory value against the line of month ``s``; ``territory_now``, ``war_cost``,
+    ``war_value`` are ``[actors, draws]``; ``opinion_now``/``opinion_then`` the general
+    support for concessions at ``s`` and at month 0.
+    """
+
+    start: int
+    columns: OptionColumns
+    territory_delta: np.ndarray
+    territory_now: np.ndarray
+    war_cost: np.ndarray
+    war_value: np.ndarray
+    opinion_now: np.ndarray
+    opinion_then: np.ndarray
+    params: ActorParameters
+    base_hazard: np.ndarray
+
+
+def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParameters,
+                 streams: PayoffStreams, columns: OptionColumns, war_value: np.ndarray,
+                 start: int) -> DealContext:
+    """Prepare package valuation for deals signed at month ``start`` on ``paths``."""
+    s = compiled.scenario
+    now = paths.control[start]  # [regions, belligerents, draws]
+    deltas = []
+    for issue in s.issues:
+        for option in issue.options:
+            deal = _deal_control(compiled, paths, issue, option.id, now)
+            if deal is None:
+                deltas.append(np.zeros_like(war_value))
+            else:
+                regions, control = deal
+                value = params.value[:, regions]
+                before = np.take(now[regions], params.side, axis=-2)
+                after = np.take(control, params.side, axis=-2)
+                deltas.append(np.einsum("rad,ard->ad", after - before, value))
+    delta = np.stack(deltas, axis=1) if deltas else np.zeros((len(params.actors), 0,
+                                                             compiled.draws))
+    war_cost = streams.casualty_cost[start] + streams.economic_cost[start]
+    return DealContext(start=start, columns=columns, territory_delta=delta,
+                       territory_now=streams.territory[start], war_cost=war_cost,
+                       war_value=war_value, opinion_now=paths.opinion[start],
+                       opinion_then=paths.opinion[0], params=params,
+                       base_hazard=compiled.get("base_hazard", s.base_hazard))
+
+
+def _deal_control(compiled: CompiledScenario, paths: WarPaths, issue: Issue, option_id: str,
+                  now: np.ndarray) -> tuple[list[int], np.ndarray] | None:
+    """Regions an option moves and their control under the deal ``[regions, bel, draws]``."""
+    s = compiled.scenario
+    option = next(o for o in issue.options if o.id == option_id)
+    belligerents = s.belligerents
+    index = {r.id: k for k, r in enumerate(s.regions)}
+    if issue.kind == "territory" and option.control is not None:
+        k = index[issue.region]
+        prefix = f"issues.{issue.id}.options.{option.id}.control"
+        control = np.stack([compiled.get(f"{prefix}.{b}") if b in option.control
+                            else np.zeros(compiled.draws) for b in belligerents])
+        return [k], control[None]
+    if issue.kind == "line" and option.x is not None and issue.line is not None:
+        line = issue.line
+        regions = [index[r] for r in line.regions]
+        gainer, loser = belligerents.index(line.gainer), belligerents.index(line.loser)
+        summit = paths.control[0][regions]  # the line is drawn on the map of month 0
+        area = paths.area_km2[regions]
+        held = summit[:, loser] * area  # [regions, draws]
+        passing = option.x / 100 * held.sum(0)
+        before = np.cumsum(held, axis=0) - held
+        portion = np.clip(passing - before, 0, held)
+        line_share = summit[:, gainer] + portion / np.maximum(area, 1e-12)
+        control = now[regions].copy()
+        # The line never hands back what the gainer took since month 0 ("or the front").
+        gained = np.maximum(line_share - control[:, gainer], 0)
+        control[:, gainer] += gained
+        control[:, loser] -= gained
+        return regions, control
+    return None
+
+
+@dataclass(frozen=True)
+class PackageValues:
+    """Values of packages signed at one start month, ``[P, actors, draws]`` each."""
+
+    value: np.ndarray
+    surplus: np.ndarray
+    margin: np.ndarray
+    accept: np.ndarray
+    required: np.ndarray
+    all_accept: np.ndarray
+
+    def acceptance_probability(self) -> np.ndarray:
+        """P(actor accepts) ``[P, actors]``, the share of draws where it does."""
+        return self.accept.mean(axis=-1)
+
+    def all_veto_probability(self) -> np.ndarray:
+        """P(every required veto player accepts) ``[P]``."""
+        return self.all_accept.mean(axis=-1)
+
+
+def evaluate_packages(context: DealContext, index: np.ndarray,
+                      veto: np.ndarray) -> PackageValues:
+    """Value, surplus, margin and acceptance of packages ``index`` ``[P, issues]``.
+
+    ``veto`` ``[actors]`` is 2 for a veto over every package, 1 over the terms an actor
+    delivers, 0 for none. A party accepts when ``V - W >= m`` (MODELS.md section 2).
+    """
+    cols = context.columns
+    params = context.params
+    territory = context.territory_now[None] + context.territory_delta[:, index].sum(axis=2
+                                                                                    ).swapaxes(0, 1)
+    flow = cols.flow[:, index].sum(axis=2).swapaxes(0, 1)
+    one_off = cols.one_off[:, index].sum(axis=2).swapaxes(0, 1)
+    hazard = np.clip(context.base_hazard * np.exp(cols.log_hazard[index].sum(axis=1)), 0, 1)
+    value = deal_value(implementation=context.territory_now[None], territory=territory,
+                       flow=flow, one_off=one_off, war_cost=context.war_cost[None],
+                       hazard=hazard[:, None, :], discount=params.discount[None])
+    term_support = cols.support[:, index].min(axis=2).swapaxes(0, 1)  # [P, actors, draws]
+    support = shift_support(term_support, context.opinion_now[None], context.opinion_then[None])
+    margin = ratification_margin(params.margin[None], support, context.war_value[None])
+    surplus = value - context.war_value[None]
+    accept = surplus >= margin
+    delivers = cols.delivered_by[:, index].any(axis=2).T  # [P, actors]
+    required = (veto[None] == 2) | ((veto[None] == 1) & delivers)
+    all_accept = np.all(accept | ~required[:, :, None], axis=1)
+    return PackageValues(value=value, surplus=surplus, margin=margin, accept=accept,
+                         required=required, all_accept=all_accept)
+
+
+def veto_codes(scenario: Scenario) -> np.ndarray:
+    """``[actors]``: 2 for ``veto: all``, 1 for ``veto: terms``, 0 for none."""
+    codes = {"all": 2, "terms": 1, "none": 0}
+    return np.array([codes[a.veto] for a in scenario.actors], dtype=int)
+
+
+def territory_at(params: ActorParameters, control: np.ndarray) -> np.ndarray:
+    """Territory value ``[actors, draws]`` of a control map ``[regions, belligerents, draws]``."""
+    return territory_value(params.value, control, params.side)
