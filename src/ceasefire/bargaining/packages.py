@@ -15,6 +15,7 @@ import numpy as np
 
 from ceasefire.bargaining.values import (
     ActorParameters,
+    discounted_value,
     PayoffStreams,
     deal_value,
     ratification_margin,
@@ -165,7 +166,12 @@ def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParam
                 deltas.append(np.einsum("rad,ard->ad", after - before, value))
     delta = np.stack(deltas, axis=1) if deltas else np.zeros((len(params.actors), 0,
                                                              compiled.draws))
-    war_cost = streams.casualty_cost[start] + streams.economic_cost[start]
+    # The monthly war cost a party returns to after a collapse: the constant cost with the
+    # same present value as the war's cost stream from s (an annuity), so that a deal's
+    # collapse risk never costs more than the war itself.
+    costs = streams.casualty_cost + streams.economic_cost
+    horizon = compiled.scenario.horizon_months
+    war_cost = (1 - params.discount) * discounted_value(costs, params.discount, start, horizon)
     return DealContext(start=start, columns=columns, territory_delta=delta,
                        territory_now=streams.territory[start], war_cost=war_cost,
                        war_value=war_value, opinion_now=paths.opinion[start],

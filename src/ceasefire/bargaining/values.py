@@ -153,7 +153,9 @@ def deal_value(
     The implementation month keeps the line of month s and ends the war's costs; from the
     next month the deal's control holds and its flow terms pay, until the deal collapses
     (monthly hazard h), after which the party is back at war from the deal's line with
-    payoff :math:`c = T^d - (\kappa L + \eta G)(s)`:
+    payoff :math:`c = T^d - \bar{C}(s)`, where :math:`\bar{C}(s)` is the war's monthly
+    cost as an annuity (the constant cost with the present value of the cost stream
+    from s):
 
     .. math:: V = u_{impl} + \delta\left[\frac{T^d + F}{1-\delta(1-h)}
               + \frac{\delta h\, c}{(1-\delta)(1-\delta(1-h))}\right] + O

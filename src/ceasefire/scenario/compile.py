@@ -113,6 +113,20 @@ class CompiledScenario:
         active = {k: v[:draws] for k, v in self.lever_active.items()}
         return replace(self, draws=draws, params=params, lever_active=active)
 
+    def blocks(self, start: int, stop: int) -> CompiledScenario:
+        """Return canonical blocks ``start..stop-1`` of draws, for chunked or distributed work.
+
+        Running an engine on each chunk and concatenating along the draws gives the same
+        numbers, bit for bit, as one run on all draws.
+        """
+        first, last = start * BLOCK, min(stop * BLOCK, self.draws)
+        if not 0 <= first < last:
+            raise InputError(f"blocks {start}..{stop} hold no draws of {self.draws}")
+        params = {k: (v[first:last] if np.ndim(v) else v) for k, v in self.params.items()}
+        active = {k: v[first:last] for k, v in self.lever_active.items()}
+        return replace(self, draws=last - first, params=params, lever_active=active,
+                       noise_seeds=self.noise_seeds[start:stop])
+
     def lever_paths(self) -> set[str]:
         """Parameter paths that some lever changes."""
         return {effect.path for lever in self.scenario.levers for effect in lever.effects}
