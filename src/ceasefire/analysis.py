@@ -34,12 +34,12 @@ from ceasefire.bargaining.solutions import (
 )
 from ceasefire.bargaining.values import (
     actor_parameters,
-    discounted_value,
+    discounted_values,
     payoff_streams,
 )
 from ceasefire.dynamics import WarPaths, simulate_war
 from ceasefire.errors import InputError
-from ceasefire.results import content_hash, envelope, summary
+from ceasefire.results import content_hash
 from ceasefire.scenario import Scenario, load_scenario, scenario_to_dict
 from ceasefire.scenario.compile import CompiledScenario, compile_scenario
 
@@ -196,8 +196,8 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
     streams = payoff_streams(paths, params)
     parts = {"territory": streams.territory, "casualties": streams.casualty_cost,
              "economy": streams.economic_cost}
-    values = {name: np.stack([discounted_value(stream, params.discount, m, horizon)
-                              for m in range(start_months)]) for name, stream in parts.items()}
+    values = {name: discounted_values(stream, params.discount, range(start_months), horizon)
+              for name, stream in parts.items()}
     total = values["territory"] - values["casualties"] - values["economy"]
     war_values = WarValues(total=total, **values)
 
@@ -207,7 +207,8 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
     veto = veto_codes(s)
     timing = []
     for m in range(start_months):
-        context = deal_context(compiled, paths, params, streams, columns, total[m], m)
+        context = deal_context(compiled, paths, params, streams, columns, total[m], m,
+                               war_cost_value=values["casualties"][m] + values["economy"][m])
         timing.append(evaluate_packages(context, index, veto))
 
     # Gains by waiting: fight m months, then sign; against signing now (MODELS.md 2).
@@ -228,8 +229,9 @@ def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any]) -> 
     s = compiled.scenario
     issue = line_issue(compiled)
     grid = np.linspace(0.0, 100.0, 101)
+    wv = core["war_values"]
     context = deal_context(compiled, paths, core["params"], core["streams"], core["columns"],
-                           core["war_values"].total[0], 0)
+                           wv.total[0], 0, war_cost_value=wv.casualties[0] + wv.economy[0])
     net = line_net_surplus(compiled, paths, context, issue, grid).net  # [grid, actors, draws]
     actors = [a.id for a in s.actors]
     g, lo = actors.index(issue.line.gainer), actors.index(issue.line.loser)

@@ -54,7 +54,8 @@ class WhatIf:
         month0 = self.base.label(0)
         doc["war_value"] = _triple({a: x[month0]["mean"] for a, x in b["war_value"].items()},
                                    {a: x[month0]["mean"] for a, x in v["war_value"].items()})
-        doc["likely_settlement"] = {"base": b["likely_settlement"], "variant": v["likely_settlement"]}
+        doc["likely_settlement"] = {"base": b["likely_settlement"],
+                                    "variant": v["likely_settlement"]}
         if "line" in b and "line" in v:
             doc["line"] = {"p_zone_open": _triple(b["line"]["p_zone_open"]["p"],
                                                   v["line"]["p_zone_open"]["p"])}

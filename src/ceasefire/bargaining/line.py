@@ -56,10 +56,9 @@ def line_net_surplus(compiled: CompiledScenario, paths: WarPaths, context: DealC
     portion = np.clip(passing - before[None], 0, held[None])  # [grid, regions, draws]
     line_share = summit[None, :, gainer] + portion / np.maximum(area, 1e-12)[None]
     gained = np.maximum(line_share - now[None, :, gainer], 0)
-    change = np.zeros((len(grid), len(regions), len(s.belligerents), compiled.draws))
-    change[:, :, gainer] = gained
-    change[:, :, loser] = -gained
-    delta = np.einsum("grad,ard->gad", np.take(change, params.side, axis=2), value)
+    # the gainer's side gains what the loser's side loses: signed values, no big gather
+    sign = np.where(params.side == gainer, 1.0, np.where(params.side == loser, -1.0, 0.0))
+    delta = np.einsum("grd,ard->gad", gained, value * sign[:, None, None])
 
     defaults = [o for o in (_default_column(context, i) for i in s.issues) if o is not None]
     flow = sum((context.columns.flow[:, c] for c in defaults), np.zeros_like(context.war_value))

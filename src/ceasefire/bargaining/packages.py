@@ -15,9 +15,9 @@ import numpy as np
 
 from ceasefire.bargaining.values import (
     ActorParameters,
-    discounted_value,
     PayoffStreams,
     deal_value,
+    discounted_value,
     ratification_margin,
     shift_support,
     territory_value,
@@ -148,8 +148,12 @@ class DealContext:
 
 def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParameters,
                  streams: PayoffStreams, columns: OptionColumns, war_value: np.ndarray,
-                 start: int) -> DealContext:
-    """Prepare package valuation for deals signed at month ``start`` on ``paths``."""
+                 start: int, war_cost_value: np.ndarray | None = None) -> DealContext:
+    """Prepare package valuation for deals signed at month ``start`` on ``paths``.
+
+    ``war_cost_value`` ``[actors, draws]``, the discounted value of the war's costs from
+    ``start``, is computed here unless the caller already has it.
+    """
     s = compiled.scenario
     now = paths.control[start]  # [regions, belligerents, draws]
     deltas = []
@@ -169,9 +173,11 @@ def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParam
     # The monthly war cost a party returns to after a collapse: the constant cost with the
     # same present value as the war's cost stream from s (an annuity), so that a deal's
     # collapse risk never costs more than the war itself.
-    costs = streams.casualty_cost + streams.economic_cost
-    horizon = compiled.scenario.horizon_months
-    war_cost = (1 - params.discount) * discounted_value(costs, params.discount, start, horizon)
+    if war_cost_value is None:
+        costs = streams.casualty_cost + streams.economic_cost
+        war_cost_value = discounted_value(costs, params.discount, start,
+                                          compiled.scenario.horizon_months)
+    war_cost = (1 - params.discount) * war_cost_value
     return DealContext(start=start, columns=columns, territory_delta=delta,
                        territory_now=streams.territory[start], war_cost=war_cost,
                        war_value=war_value, opinion_now=paths.opinion[start],

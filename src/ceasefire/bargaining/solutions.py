@@ -18,8 +18,8 @@ __all__ = [
     "egalitarian",
     "kalai_smorodinsky",
     "nash_bargaining",
-    "rubinstein_split",
     "rubinstein_share",
+    "rubinstein_split",
 ]
 
 
@@ -152,11 +152,12 @@ def rubinstein_split(low: np.ndarray, high: np.ndarray, delta_gainer: np.ndarray
     Rubinstein, A. (1982); Binmore, K., Rubinstein, A. & Wolinsky, A. (1986) The Nash
     bargaining solution in economic modelling. *RAND J. Economics* 17(2): 176-188.
     """
-    width = high - low
-    is_open = width >= 0
-    gainer_first = low + width * rubinstein_share(delta_gainer, delta_loser)
-    loser_first = high - width * rubinstein_share(delta_loser, delta_gainer)
-    nan = np.full_like(width, np.nan)
+    is_open = high - low >= 0
+    low_, high_ = np.where(is_open, low, 0.0), np.where(is_open, high, 0.0)
+    width = high_ - low_
+    gainer_first = low_ + width * rubinstein_share(delta_gainer, delta_loser)
+    loser_first = high_ - width * rubinstein_share(delta_loser, delta_gainer)
+    nan = np.full(np.shape(width), np.nan)
     return RubinsteinSplit(low=low, high=high, open=is_open,
                            gainer_first=np.where(is_open, gainer_first, nan),
                            loser_first=np.where(is_open, loser_first, nan))

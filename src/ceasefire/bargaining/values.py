@@ -19,6 +19,7 @@ __all__ = [
     "actor_parameters",
     "deal_value",
     "discounted_value",
+    "discounted_values",
     "payoff_streams",
     "ratification_margin",
 ]
@@ -26,7 +27,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ActorParameters:
-    """Per-actor parameters as arrays ``[actors, draws]`` (``value``: ``[actors, regions, draws]``)."""
+    """Per-actor parameters, ``[actors, draws]`` (``value``: ``[actors, regions, draws]``)."""
 
     actors: tuple[str, ...]
     side: np.ndarray
@@ -83,8 +84,11 @@ def territory_value(value: np.ndarray, control: np.ndarray, side: np.ndarray) ->
     draws]``; returns ``[..., actors, draws]``. Regions are valued as wholes (MODELS.md
     section 2): a patron values what its side holds.
     """
-    held = np.take(control, side, axis=-2)  # [..., regions, actors, draws]
-    return np.einsum("...rad,ard->...ad", held, value)
+    out = np.empty((*control.shape[:-3], len(side), control.shape[-1]))
+    for b in np.unique(side):
+        mine = np.flatnonzero(side == b)
+        out[..., mine, :] = np.einsum("...rd,ard->...ad", control[..., b, :], value[mine])
+    return out
 
 
 def payoff_streams(paths: WarPaths, params: ActorParameters) -> PayoffStreams:
@@ -131,11 +135,27 @@ def discounted_value(stream: np.ndarray, discount: np.ndarray, start: int,
     ----------
     Powell, R. (2006) War as a commitment problem. *International Organization* 60(1).
     """
-    steps = np.arange(horizon)[:, None, None]
-    weights = discount[None] ** steps
-    head = np.einsum("tad,tad->ad", weights, stream[start:start + horizon])
-    tail = discount**horizon * stream[start + horizon] / (1 - discount)
-    return head + tail
+    return discounted_values(stream, discount, [start], horizon)[0]
+
+
+def discounted_values(stream: np.ndarray, discount: np.ndarray, starts: list[int] | range,
+                      horizon: int) -> np.ndarray:
+    """:func:`discounted_value` for several start months at once, ``[starts, actors, draws]``.
+
+    Uses one cumulative sum: the head of W(s) is ``delta^-s (C(s+H) - C(s))`` with
+    ``C(t) = sum_{u<t} delta^u stream(u)``; start months stay small (at most 12), so
+    ``delta^-s`` is well conditioned.
+    """
+    starts = list(starts)
+    last = max(starts) + horizon
+    powers = discount[None] ** np.arange(last + 1)[:, None, None]  # [t, actors, draws]
+    cumulative = np.concatenate([np.zeros_like(discount)[None],
+                                 np.cumsum(powers[:last] * stream[:last], axis=0)])
+    out = np.empty((len(starts), *discount.shape))
+    for k, s in enumerate(starts):
+        head = (cumulative[s + horizon] - cumulative[s]) / powers[s]
+        out[k] = head + powers[horizon] * stream[s + horizon] / (1 - discount)
+    return out
 
 
 def deal_value(

@@ -227,7 +227,8 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
 
     return WarPaths(regions=regions, belligerents=belligerents, actors=actors, area_km2=area,
                     control=control, gains_km2=gains, casualties=casualties,
-                    economic_cost=_full(economic_cost, months, n), revenue=_full(revenue, months, n),
+                    economic_cost=_full(economic_cost, months, n),
+                    revenue=_full(revenue, months, n),
                     reserves=reserves, power=power, tanks=tanks, opinion=opinion, noise=noise)
 
 
@@ -266,19 +267,20 @@ def _sum_by(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
 
 def _shocks(compiled: CompiledScenario, noise: bool, n_fronts: int,
             noise_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean-one battlefield shocks ``[months, fronts, draws]`` and price shocks.
+    """Mean-one battlefield shocks ``[months, fronts, draws]`` and oil price shocks.
 
     Standard normals are drawn block by block from the compiled noise seeds, so a draw's
     path does not depend on how many draws run beside it.
     """
-    n, months, n_actors = compiled.draws, compiled.months, len(compiled.scenario.actors)
+    n, months = compiled.draws, compiled.months
     if not noise:
-        return np.ones((1, n_fronts, n)), np.zeros((1, n_actors, n))
+        return np.ones((1, n_fronts, n)), np.zeros((1, 1, n))
     fronts, prices = [], []
     for seed in compiled.noise_seeds:
         rng = np.random.default_rng(seed)
         fronts.append(rng.standard_normal((months, n_fronts, BLOCK)))
-        prices.append(rng.standard_normal((months, n_actors, BLOCK)))
+        # one world oil price: every actor's revenue sees the same shock
+        prices.append(rng.standard_normal((months, 1, BLOCK)))
     z = np.concatenate(fronts, axis=-1)[..., :n]
     price = np.concatenate(prices, axis=-1)[..., :n]
     return np.exp(noise_sd * z - noise_sd**2 / 2), price

@@ -180,7 +180,8 @@ def _issues(s: Scenario) -> Iterator[Found]:
 def _issue_kind(issue: Issue, loc: Loc, regions: set[str], actors: set[str]) -> Iterator[Found]:
     if issue.kind == "territory":
         if issue.region not in regions:
-            yield ((*loc, "region"), f"territory issue needs an existing region, got {issue.region!r}",
+            yield ((*loc, "region"),
+                   f"territory issue needs an existing region, got {issue.region!r}",
                    f"use one of: {', '.join(sorted(regions))}")
         for j, option in enumerate(issue.options):
             if option.x is not None:
@@ -281,7 +282,8 @@ def _evidence(s: Scenario) -> Iterator[Found]:
         fields = type(record).model_fields
         for key, ids in record.sources.items():
             if key.split(".")[0] not in fields or key in ("sources", "id"):
-                yield ((*loc, "sources", key), f"cites evidence for {key!r}, which is no field here",
+                yield ((*loc, "sources", key),
+                       f"cites evidence for {key!r}, which is no field here",
                        f"use a field name: {', '.join(f for f in fields if f != 'sources')}")
             for claim_id in ids:
                 cited.add(claim_id)

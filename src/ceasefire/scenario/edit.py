@@ -21,7 +21,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     """Split ``PATH=VALUE``; the value is read as YAML (``0.8``, ``{low: 1, mode: 2, high: 3}``)."""
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise InputError(f"--set {text!r}: expected PATH=VALUE, e.g. actors.RU.discount_factor=0.97")
+        raise InputError(f"--set {text!r}: expected PATH=VALUE, "
+                         "e.g. actors.RU.discount_factor=0.97")
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError as error:
@@ -67,7 +68,8 @@ def _assign(data: Any, path: str, value: Any) -> None:
                 index = int(part)
             if index is None:
                 ids = [item.get("id") for item in node if isinstance(item, dict)]
-                raise KeyError(f"{where}: no record with id {part!r} (ids: {', '.join(map(str, ids))})")
+                known = ", ".join(map(str, ids))
+                raise KeyError(f"{where}: no record with id {part!r} (ids: {known})")
             if last:
                 node[index] = value
             else:

@@ -254,9 +254,14 @@ def _relevant(errors: list[Any]) -> list[Any]:
         return e["type"] in _MAPPING_ERRORS and tagged and not isinstance(given, dict)
 
     kept = [e for e in errors if not meant_otherwise(e)]
-    paths = {_clean_loc(e["loc"]) for e in kept}
-    # A path whose every error was dropped keeps its errors.
-    return kept + [e for e in errors if meant_otherwise(e) and _clean_loc(e["loc"]) not in paths]
+    paths = [_clean_loc(e["loc"]) for e in kept]
+
+    def explained(loc: tuple[Any, ...]) -> bool:
+        return any(path[: len(loc)] == loc for path in paths)
+
+    # A value none of whose errors is kept (at it or below it) keeps them all.
+    return kept + [e for e in errors
+                   if meant_otherwise(e) and not explained(_clean_loc(e["loc"]))]
 
 
 def _suggest_names(problems: list[Problem]) -> list[Problem]:
@@ -300,12 +305,20 @@ def format_path(data: Any, loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and part < len(node) else None
             label = item.get("id") if isinstance(item, dict) else None
-            text += f"[{label if isinstance(label, str) and label else part}]"
+            label = label if isinstance(label, str) and label else part
+            text += f"[{label!r}]" if isinstance(label, str) and _ODD.search(label) else \
+                f"[{label}]"
             node = item
         else:
-            text += f".{part}" if text else str(part)
+            # Keys with spaces, dots or newlines are quoted, so a path stays on one line.
+            shown = repr(part) if isinstance(part, str) and (_ODD.search(part) or not part) \
+                else str(part)
+            text += f".{shown}" if text else shown
             node = node.get(part) if isinstance(node, dict) else None
     return text
+
+
+_ODD = re.compile(r"[^\w\-]")
 
 
 def _line_of(root: Any, loc: tuple[Any, ...]) -> int | None:
