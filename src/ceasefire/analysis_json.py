@@ -127,11 +127,10 @@ def proposal_reasons(a: Analysis, p: int) -> list[str]:
         share = now.accept[p, k].mean()
         surplus = float(np.median(now.surplus[p, k]))
         margin = float(np.median(now.margin[p, k]))
-        verdict = "accepts" if share >= 0.5 else "rejects"
         reasons.append(
-            f"{actor.id} {verdict} in {share:.0%} of draws: the deal is worth "
-            f"{surplus:+.1f} against fighting on (median), against a ratification margin of "
-            f"{margin:.1f}")
+            f"{actor.id} accepts in {share:.0%} of draws: the deal beats fighting on by "
+            f"{surplus:+.1f} (median, in {actor.id}'s value units) and must clear a "
+            f"ratification margin of {margin:.1f}")
         gains = a.gains_by_waiting[:, p, k].mean(-1)
         best = int(np.argmax(gains))
         if best > 0 and gains[best] > 0:

@@ -24,6 +24,10 @@ def register(app: typer.Typer) -> None:
         epilog="Example: ceasefire analyze alaska-2025 --draws 10000 --seed 7 --out report/",
     )(analyze_command)
     app.command(
+        "calibrate",
+        epilog="Example: ceasefire calibrate alaska-2025 --months 6 --seed 0",
+    )(calibrate_command)
+    app.command(
         "whatif",
         epilog="Example: ceasefire whatif alaska-2025 --lever arms-package-10bn=on "
                "--set actors.RU.discount_factor=0.95",
@@ -78,6 +82,7 @@ def _write_report(result: Analysis, out: Path) -> Path:
 
 def print_summary(console: Console, result: Analysis, document: dict[str, Any]) -> None:
     """The analyst's summary: window, proposals by party, likely settlement, levers."""
+    from rich import box
     from rich.table import Table
 
     s = result.scenario
@@ -86,10 +91,11 @@ def print_summary(console: Console, result: Analysis, document: dict[str, Any]) 
                   f"horizon {result.horizon} months", highlight=False)
     proposals = document["proposals"]
     if proposals:
-        vetoes = [a.id for a in s.actors if a.veto != "none"]
+        vetoes = [a.id for a in s.actors
+                  if any(a.id in p["veto_players"] for p in proposals.values())]
         table = Table(title="Named proposals, signed now: P(accept)", title_justify="left",
-                      expand=False, pad_edge=False)
-        table.add_column("proposal", overflow="fold", max_width=26)
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("proposal", overflow="fold", max_width=34)
         for actor in vetoes:
             table.add_column(actor, justify="right")
         table.add_column("all", justify="right", style="bold")
@@ -99,8 +105,8 @@ def print_summary(console: Console, result: Analysis, document: dict[str, Any]) 
             window = p["window"]["opens"] or "shut"
             table.add_row(pid, *cells, _pct(p["p_all_veto_accept"]), window)
         console.print(table)
-        console.print("window: first month a deal signed then passes every veto with P >= 0.5; "
-                      "'·' not a veto player for it", style="dim")
+        console.print("window: first month in which a deal signed then passes every veto "
+                      "with P >= 0.5; · not a veto player for it", style="dim")
         likely = document["likely_settlement"]
         console.print(f"[bold]likely settlement:[/] {likely['proposal']} "
                       f"(P all accept {_pct(likely['p_all_veto_accept'])})", highlight=False)
@@ -131,6 +137,7 @@ def _print_line(console: Console, line: dict[str, Any]) -> None:
 
 
 def _print_levers(console: Console, document: dict[str, Any], top: int = 5) -> None:
+    from rich import box
     from rich.table import Table
 
     levers = document["leverage"]["levers"]
@@ -139,8 +146,9 @@ def _print_levers(console: Console, document: dict[str, Any], top: int = 5) -> N
     impact = {lid: max((abs(v) for v in e["p_all_veto_accept"].values()), default=0.0)
               for lid, e in levers.items()}
     table = Table(title=f"Levers that matter most (with minus without, "
-                        f"{document['leverage']['draws']} draws)", title_justify="left")
-    table.add_column("lever", overflow="fold", max_width=26)
+                        f"{document['leverage']['draws']} draws)", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("lever", overflow="fold", max_width=34)
     belligerents = list(document["gains_km2"])
     for actor in belligerents:
         table.add_column(f"W {actor}", justify="right")
@@ -215,3 +223,49 @@ def whatif_command(
 
 def _change(t: dict[str, float]) -> str:
     return f"{t['base']:.0%}→{t['variant']:.0%}"
+
+
+def calibrate_command(
+    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or scenario YAML file."),
+    draws: int = typer.Option(2000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Root seed."),
+    months: int = typer.Option(6, "--months", min=1, max=48, help="First months to summarise."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Show what the model says about the first months, to set beside the record.
+
+    Monthly gains and daily casualties of each belligerent, oil and gas revenue in month
+    0 against its reference level, and when each fortified region falls.
+    """
+    from rich.table import Table
+
+    from ceasefire.analysis import scenario_meta
+    from ceasefire.calibration import calibrate
+    from ceasefire.results import envelope
+    from ceasefire.scenario import load_scenario
+
+    loaded = load_scenario(scenario)
+    result = calibrate(loaded, draws=draws, rng=seed, months=months)
+    console = common.human_console(as_json)
+    if as_json:
+        document = envelope("calibrate", scenario=scenario_meta(loaded), seed=seed, draws=draws)
+        document.update(result.to_dict())
+        common.print_json(document)
+    table = Table(title=f"{loaded.id}: first {months} months (p10 / p50 / p90)",
+                  title_justify="left")
+    table.add_column("quantity")
+    table.add_column("model", justify="right")
+
+    def bands(b: dict[str, float], fmt: str) -> str:
+        return " / ".join(format(b[k], fmt) for k in ("p10", "p50", "p90"))
+
+    for actor, b in result.gains_km2_per_month.items():
+        table.add_row(f"{actor} gains, km² a month", bands(b, ",.0f"))
+    for actor, b in result.casualties_per_day.items():
+        table.add_row(f"{actor} casualties a day", bands(b, ",.0f"))
+    for actor, b in result.revenue_vs_reference.items():
+        table.add_row(f"{actor} oil and gas revenue vs reference (month 0)", bands(b, "+.1%"))
+    for region, fall in result.months_to_fall.items():
+        when = "holds out" if fall["p50"] is None else f"month {fall['p50']:.0f} (median)"
+        table.add_row(f"{region}: falls ({fall['share_taken']:.0%} of draws)", when)
+    console.print(table)
