@@ -10,8 +10,10 @@ summarises itself as the JSON document of DESIGN.md section 9.9.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,8 +164,10 @@ def analyze(
     tell("sampling", 0.0)
     compiled = compile_scenario(scenario, draws=draws, rng=rng)
     tell("war paths", 0.1)
-    expected = simulate_war(compiled, noise=False)
-    realised = simulate_war(compiled, noise=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        expected_job = pool.submit(simulate_war, compiled, noise=False)
+        realised = simulate_war(compiled, noise=True)
+        expected = expected_job.result()
     clock["dynamics"] = time.perf_counter() - start
 
     tell("war values", 0.35)
@@ -282,15 +286,16 @@ def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> d
         return (result["war_values"].total[0].mean(-1), now.acceptance_probability(),
                 now.all_veto_probability())
 
-    base = run(frozenset())
-    levers = {}
-    for lever in s.levers:
-        w, acc, p_all = run(frozenset({lever.id}))
-        levers[lever.id] = _difference(base, (w, acc, p_all))
-    factors = {}
-    for factor in sorted({lever.factor for lever in s.levers}):
-        off = frozenset(lever.id for lever in s.levers if lever.factor == factor)
-        factors[factor] = _difference(base, run(off))
+    factor_names = sorted({lever.factor for lever in s.levers})
+    variants = [frozenset()] + [frozenset({lever.id}) for lever in s.levers] + [
+        frozenset(lever.id for lever in s.levers if lever.factor == f) for f in factor_names]
+    # Independent runs: threads use both cores (numpy releases the GIL); order is fixed.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        outcomes = list(pool.map(run, variants))
+    base = outcomes[0]
+    levers = {lever.id: _difference(base, outcomes[1 + k]) for k, lever in enumerate(s.levers)}
+    factors = {f: _difference(base, outcomes[1 + len(s.levers) + k])
+               for k, f in enumerate(factor_names)}
     wv = core["war_values"]
     components = {"territory": wv.territory[0].mean(-1), "casualties": -wv.casualties[0].mean(-1),
                   "economy": -wv.economy[0].mean(-1)}

@@ -15,7 +15,8 @@ import numpy as np
 
 from ceasefire.scenario.compile import BLOCK, CompiledScenario
 
-__all__ = ["DAYS_PER_MONTH", "WarPaths", "simulate_war"]
+__all__ = ["DAYS_PER_MONTH", "WarPaths", "advance_km2", "combat_power", "logistic_step",
+           "simulate_war"]
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -101,6 +102,21 @@ def advance_km2(
     physical: see ``docs/model.md``, calibration table.
     """
     return np.minimum(held, base_gain * force_ratio**exponent * supply / fortification * shock)
+
+
+def combat_power(base: np.ndarray, tank_stock: np.ndarray, tank_dependence: np.ndarray,
+                 cash: np.ndarray, reserve_dependence: np.ndarray) -> np.ndarray:
+    r"""Effective combat power under equipment and fiscal shortages (MODELS.md section 4).
+
+    .. math:: F = F_0\,\bigl(1 - \theta\,(1 - k)\bigr)\,\bigl(1 - \lambda\,(1 - c)\bigr)
+
+    with ``k`` the tank stock as a share of its initial level (capped at 1), ``c`` the
+    reserves as a share of their floor (capped at 1), and ``theta``, ``lambda`` in [0, 1]
+    the shares of combat power that depend on tanks and on money. A force without tanks
+    or money is weaker, not gone: infantry still fights and states still borrow.
+    """
+    return base * (1 - tank_dependence * (1 - tank_stock)) * (
+        1 - reserve_dependence * (1 - cash))
 
 
 def logistic_step(support: np.ndarray, push: np.ndarray) -> np.ndarray:
@@ -198,12 +214,11 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
 
     for t in range(months):
         control[t] = held_km2 * inverse_area
-        dependence = _at(tank_dep, t)
-        stock_factor = np.where(dependence > 0, (tanks[t] / tanks0) ** dependence, 1.0)
         cash_floor = _at(floor, t)[actor_of]
-        fiscal = np.where(cash_floor > 0,
-                          np.clip(reserves[t, actor_of] / np.maximum(cash_floor, 1e-12), 0, 1), 1)
-        power[t] = _at(power0, t) * stock_factor * fiscal ** _at(reserve_dep, t)
+        cash = np.where(cash_floor > 0,
+                        np.clip(reserves[t, actor_of] / np.maximum(cash_floor, 1e-12), 0, 1), 1)
+        power[t] = combat_power(_at(power0, t), np.minimum(tanks[t] / tanks0, 1),
+                                _at(tank_dep, t), cash, _at(reserve_dep, t))
         if fronts:
             ratio = power[t, f_att] / np.maximum(power[t, f_def], _at(min_power, t)[f_def])
             take = advance_km2(held_km2[f_region, f_def], _at(base_gain, t), ratio,

@@ -203,8 +203,8 @@ class Forces(Sourced):
     tank_losses_per_month: NonNegative = 0.0
     tank_losses_per_km2: NonNegative = 0.0
     tank_production_per_month: NonNegative = 0.0
-    tank_dependence: NonNegative = 0.0
-    reserve_dependence: NonNegative = 0.0
+    tank_dependence: Share = 0.0
+    reserve_dependence: Share = 0.0
 
 
 class Economy(Sourced):
