@@ -1,0 +1,52 @@
+"""The examples in the README run as written, so they never rot."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from ceasefire.cli import main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _console_commands() -> list[str]:
+    block = re.search(r"```console\n(.*?)```", README.read_text(), re.S).group(1)
+    commands = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            command = line[2:].split("  #")[0].strip()
+            commands.extend(part.strip() for part in command.split("&&"))
+    return commands
+
+
+def _python_example() -> str:
+    return re.search(r"```python\n(.*?)```", README.read_text(), re.S).group(1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", _console_commands())
+def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    argv = shlex.split(command)
+    assert argv[0] == "ceasefire"
+    assert main(argv[1:]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_readme_python_example_runs():
+    namespace: dict = {}
+    exec(compile(_python_example(), "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert result.draws == 5000 and result.seed == 7
+
+
+def test_readme_gives_the_two_commands_ci_runs():
+    text = README.read_text()
+    ci = (README.parent / ".ci" / "run").read_text()
+    test_command = ci.strip().splitlines()[-1]
+    assert test_command in text
+    assert "pip install -e '.[report]' && ceasefire analyze" in text
