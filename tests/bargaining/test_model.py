@@ -112,3 +112,55 @@ def test_nash_and_ks_are_invariant_to_rescaling_a_party(scale, shift_ok):
     scaled = surplus * np.array([scale, 1.0])
     assert nash_bargaining(surplus).index == nash_bargaining(scaled).index
     assert kalai_smorodinsky(surplus).index == kalai_smorodinsky(scaled).index
+
+
+@pytest.fixture(scope="module")
+def alaska():
+    return load_scenario("alaska-2025")
+
+
+def _war_values(scenario, draws=300, seed=5):
+    from ceasefire.analysis import _core
+    from ceasefire.dynamics import simulate_war
+    from ceasefire.scenario.compile import compile_scenario
+
+    compiled = compile_scenario(scenario, draws=draws, rng=seed)
+    core = _core(compiled, simulate_war(compiled, noise=False), start_months=1)
+    return core["war_values"].total[0], [a.id for a in scenario.actors]
+
+
+@FAST
+@given(factor=st.floats(1.0, 3.0))
+def test_stronger_sanctions_never_raise_russias_war_value(alaska, factor):
+    lever = alaska.levers[[x.id for x in alaska.levers].index("oil-sanctions")]
+    changes = {}
+    for j, effect in enumerate(lever.effects):
+        if effect.path.startswith("economy.RU"):
+            value = effect.model_dump()["value"]
+            if isinstance(value, dict):
+                scaled = {k: (v * factor if k in ("low", "mode", "high") else v)
+                          for k, v in value.items()}
+            else:
+                scaled = value * factor
+            changes[f"levers.oil-sanctions.effects.{j}.value"] = scaled
+    assert changes, "oil-sanctions acts on Russia's economy"
+    stronger = with_values(alaska, changes)
+    base, actors = _war_values(alaska)
+    more, _ = _war_values(stronger)
+    ru = actors.index("RU")
+    assert np.all(more[ru] <= base[ru] + 1e-9)
+
+
+@FAST
+@given(boost=st.floats(1.0, 1.5))
+def test_an_arms_package_never_lowers_ukraines_war_value(alaska, boost):
+    lever_id = "us-arms-package-10bn"
+    lever = alaska.levers[[x.id for x in alaska.levers].index(lever_id)]
+    changes = {f"levers.{lever_id}.probability": 1.0}
+    for j, effect in enumerate(lever.effects):
+        if effect.path == "forces.UA.combat_power":
+            changes[f"levers.{lever_id}.effects.{j}.value"] = boost
+    armed, actors = _war_values(with_values(alaska, changes))
+    without, _ = _war_values(with_values(alaska, {f"levers.{lever_id}.probability": 0.0}))
+    ua = actors.index("UA")
+    assert np.all(armed[ua] >= without[ua] - 1e-9)

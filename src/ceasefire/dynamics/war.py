@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ceasefire.scenario.compile import BLOCK, CompiledScenario
+from ceasefire.scenario.compile import BLOCK, CompiledScenario, stream
 
 __all__ = ["DAYS_PER_MONTH", "WarPaths", "advance_km2", "combat_power", "logistic_step",
            "simulate_war"]
@@ -290,12 +290,14 @@ def _shocks(compiled: CompiledScenario, noise: bool, n_fronts: int,
     n, months = compiled.draws, compiled.months
     if not noise:
         return np.ones((1, n_fronts, n)), np.zeros((1, 1, n))
+    names = [r.id for r in compiled.scenario.regions if r.front is not None]
     fronts, prices = [], []
     for seed in compiled.noise_seeds:
-        rng = np.random.default_rng(seed)
-        fronts.append(rng.standard_normal((months, n_fronts, BLOCK)))
-        # one world oil price: every actor's revenue sees the same shock
-        prices.append(rng.standard_normal((months, 1, BLOCK)))
+        # each front and the oil price draw from streams keyed by name (see `stream`)
+        fronts.append(np.stack([stream(seed, f"shock.{name}").standard_normal((months, BLOCK))
+                                for name in names], axis=1) if names
+                      else np.zeros((months, 0, BLOCK)))
+        prices.append(stream(seed, "shock.oil-price").standard_normal((months, 1, BLOCK)))
     z = np.concatenate(fronts, axis=-1)[..., :n]
     price = np.concatenate(prices, axis=-1)[..., :n]
     return np.exp(noise_sd * z - noise_sd**2 / 2), price

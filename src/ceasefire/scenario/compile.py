@@ -9,6 +9,7 @@ split (MODELS.md section 7). Levers become time series of the parameters they ch
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,9 +19,9 @@ from pydantic import BaseModel
 from ceasefire.errors import InputError
 from ceasefire.scenario.checks import lever_target
 from ceasefire.scenario.model import Scenario
-from ceasefire.scenario.values import DIST_TYPES, sample_value
+from ceasefire.scenario.values import DIST_TYPES, point_value, sample_value, support
 
-__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "resolve_seed"]
+__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "resolve_seed", "stream"]
 
 BLOCK = 4096
 """Draws per canonical block of random numbers."""
@@ -163,7 +164,7 @@ def compile_scenario(
     noise_seeds = []
     for child in children:
         param_seed, noise_seed = child.spawn(2)
-        passes.append(_sample_pass(scenario, np.random.default_rng(param_seed), BLOCK))
+        passes.append(_sample_pass(scenario, param_seed, BLOCK))
         noise_seeds.append(noise_seed)
     params: dict[str, Any] = {}
     for key, first in passes[0].items():
@@ -185,32 +186,53 @@ def compile_scenario(
                             params=params, lever_active=active, noise_seeds=tuple(noise_seeds))
 
 
-def _sample_pass(scenario: Scenario, rng: np.random.Generator, size: int) -> dict[str, Any]:
-    """Sample every number of the scenario once per draw, in a fixed order."""
+def stream(seed: np.random.SeedSequence, name: str) -> np.random.Generator:
+    """A random stream of its own for one named quantity within one block.
+
+    Keyed by the quantity's path, so changing, adding or removing one parameter (a
+    what-if) leaves every other parameter's draws exactly as they were: common random
+    numbers that survive edits to the scenario.
+    """
+    key = zlib.crc32(name.encode("utf-8"))
+    return np.random.default_rng(
+        np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key)))
+
+
+def _sample_pass(scenario: Scenario, seed: np.random.SeedSequence, size: int) -> dict[str, Any]:
+    """Sample every number of the scenario once per draw, each from its own stream."""
     out: dict[str, Any] = {}
-    _walk(scenario, "", rng, size, out)
+    _walk(scenario, "", seed, size, out)
     for lever in scenario.levers:
-        out[f"levers.{lever.id}.uniform"] = rng.random(size)
+        key = f"levers.{lever.id}.uniform"
+        out[key] = stream(seed, key).random(size)
     return out
 
 
-def _walk(node: Any, path: str, rng: np.random.Generator, size: int, out: dict[str, Any]) -> None:
+def _walk(node: Any, path: str, seed: np.random.SeedSequence, size: int,
+          out: dict[str, Any]) -> None:
     if isinstance(node, BaseModel) and not isinstance(node, DIST_TYPES):
         for name in type(node).model_fields:
             if name in _SKIP:
                 continue
-            _walk(getattr(node, name), f"{path}.{name}" if path else name, rng, size, out)
+            _walk(getattr(node, name), f"{path}.{name}" if path else name, seed, size, out)
     elif isinstance(node, list):
         for index, item in enumerate(node):
             key = getattr(item, "id", None) or str(index)
-            _walk(item, f"{path}.{key}", rng, size, out)
+            _walk(item, f"{path}.{key}", seed, size, out)
     elif isinstance(node, dict):
         for key, item in node.items():
-            _walk(item, f"{path}.{key}", rng, size, out)
+            _walk(item, f"{path}.{key}", seed, size, out)
     elif isinstance(node, bool) or node is None or isinstance(node, str):
         return
     elif isinstance(node, (int, float)):
         out[path] = float(node)
+    elif sample_is_constant(node):
+        out[path] = point_value(node)
     else:  # an uncertain value
-        sample = sample_value(node, rng, size)
-        out[path] = float(sample[0]) if np.all(sample == sample[0]) else sample
+        out[path] = sample_value(node, stream(seed, path), size)
+
+
+def sample_is_constant(value: Any) -> bool:
+    """Whether an uncertain value has a single point of support (``low == high``)."""
+    low, high = support(value)
+    return low == high
