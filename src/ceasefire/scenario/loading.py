@@ -170,9 +170,16 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def dump_scenario(scenario: Scenario) -> str:
-    """Return the scenario as YAML text, keys in the model's order."""
-    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True,
-                          width=100)
+    """Return the scenario as YAML text, keys in the model's order.
+
+    Text is written as readable Unicode; where a string holds a character PyYAML would
+    not read back as written (a NEL line break, say), the whole file is escaped instead.
+    """
+    data = scenario_to_dict(scenario)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    if yaml.load(text, Loader=_Loader) != yaml.load(yaml.safe_dump(data), Loader=_Loader):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
+    return text
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
