@@ -1,0 +1,544 @@
+"""The HTML report of ``ceasefire analyze``: one self-contained, offline file.
+
+:func:`write_report` renders every section in memory (plotly.js inlined once, figures as
+plotly JSON of summaries, never raw draws), then writes ``report.html`` through a temporary
+file in the same folder and :func:`os.replace`, so a failure never leaves a half-written
+report. Every text that comes from the scenario is HTML-escaped; the page's
+Content-Security-Policy forbids any network load (DESIGN.md sections 9.14 and 9.15).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ceasefire import __version__
+from ceasefire.analysis_json import probability, proposal_reasons
+from ceasefire.evidence import evidence_index, parameter_index
+from ceasefire.report import figures
+from ceasefire.report import map as report_map
+from ceasefire.report._template import CSP, CSS, PAGE
+
+if TYPE_CHECKING:
+    from ceasefire.analysis import Analysis
+    from ceasefire.scenario.model import Claim, Scenario
+
+__all__ = ["REPORT_NAME", "WEAK_GRADES", "render_report", "weak_evidence", "write_report"]
+
+REPORT_NAME = "report.html"
+WEAK_GRADES = ("unconfirmed", "modelling-assumption")
+"""Grades whose claims the report flags (DESIGN.md section 9.15), with disputed claims."""
+
+Section = tuple[str, Any]
+"""An extra section: ``(title, body)``; the body is a plotly Figure or an HTML fragment."""
+
+_CONFIG = {"displaylogo": False, "responsive": True,
+           "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def write_report(analysis: Analysis, out_dir: str | os.PathLike[str], *,
+                 sections: Sequence[Section] = ()) -> Path:
+    """Write the analysis's HTML report to ``out_dir/report.html``.
+
+    Parameters
+    ----------
+    analysis
+        The result of :func:`ceasefire.analysis.analyze`.
+    out_dir
+        Folder of the report; created if missing.
+    sections
+        Extra ``(title, body)`` sections placed before the sources. ``body`` is a plotly
+        Figure or an HTML fragment; fragments are inserted as they are (they come from
+        code, not from the scenario), titles are escaped.
+
+    Returns
+    -------
+    pathlib.Path
+        The report's path.
+
+    Raises
+    ------
+    CeasefireError
+        When plotly (the ``report`` extra) is not installed.
+    """
+    page = render_report(analysis, sections=sections)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / REPORT_NAME
+    # Not tempfile.mkstemp: its file is private (0600); this one gets the umask's mode,
+    # like any file the user writes.
+    temporary = folder / f".report-{os.getpid()}-{secrets.token_hex(6)}.html.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return target
+
+
+def render_report(analysis: Analysis, *, sections: Sequence[Section] = ()) -> str:
+    """Return the report's HTML text (see :func:`write_report`)."""
+    figures.require_plotly()
+    import plotly.offline
+
+    s = analysis.scenario
+    parts: list[tuple[str, str, str]] = [
+        ("headline", "Headline", _headline(analysis)),
+        ("control", "Control over time", _control(analysis)),
+        ("war-values", "War values", _war_values(analysis)),
+        ("acceptance", "Acceptance", _acceptance(analysis)),
+        ("timing", "Timing", _timing(analysis)),
+        ("leverage", "Leverage", _leverage(analysis)),
+    ]
+    if analysis.line is not None:
+        parts.append(("line", "The line question", _line(analysis)))
+    parts.append(("map", "Map", _map(analysis)))
+    for n, (title, body) in enumerate(sections, start=1):
+        content = _figure(body, f"extra-{n}") if hasattr(body, "to_plotly_json") else str(body)
+        parts.append((f"extra-{n}", _esc(title), content))
+    parts.append(("sources", "Sources", _sources(analysis)))
+
+    body = "\n".join(f'<section id="{sid}">\n<h2>{title}</h2>\n{content}\n</section>'
+                     for sid, title, content in parts)
+    nav = "".join(f'<a href="#{sid}">{title}</a>' for sid, title, _ in parts)
+    meta = (f"Scenario <code>{_esc(s.id)}</code> as of {_esc(s.as_of.isoformat())} "
+            f"(month 0 = {_esc(analysis.label(0))}) · {analysis.draws:,} Monte Carlo draws · "
+            f"seed {analysis.seed} · horizon {analysis.horizon} months")
+    footer = (f"Written by ceasefire {_esc(__version__)} from scenario "
+              f"<code>{_esc(s.id)}</code>, seed {analysis.seed}, {analysis.draws:,} draws. "
+              "Every figure summarises the draws (percentiles, means, standard errors); the "
+              "same scenario and seed give the same report.")
+    return PAGE.substitute(csp=CSP, version=_esc(__version__), title=_esc(s.name), css=CSS,
+                           plotlyjs=plotly.offline.get_plotlyjs(), meta=meta, nav=nav,
+                           body=body, footer=footer)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _figure(fig: Any, div_id: str) -> str:
+    """A figure as a div and its script; plotly.js itself is in the page head, once.
+
+    A fixed ``div_id`` (plotly's default is random) keeps the report reproducible.
+    """
+    return '<div class="figure">' + fig.to_html(
+        full_html=False, include_plotlyjs=False, config=_CONFIG, div_id=div_id) + "</div>"
+
+
+def _caption(text: str) -> str:
+    return f'<p class="caption">{text}</p>'
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[str]],
+           numeric: Iterable[int] = (), row_class: Iterable[str] | None = None) -> str:
+    """A table of already-escaped cells; ``numeric`` columns are right-aligned."""
+    num = set(numeric)
+    head = "".join(f'<th class="num">{h}</th>' if k in num else f"<th>{h}</th>"
+                   for k, h in enumerate(header))
+    classes = list(row_class) if row_class is not None else None
+    lines = []
+    for n, row in enumerate(rows):
+        cells = "".join(f'<td class="num">{c}</td>' if k in num else f"<td>{c}</td>"
+                        for k, c in enumerate(row))
+        css = f' class="{classes[n]}"' if classes and classes[n] else ""
+        lines.append(f"<tr{css}>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+
+
+def _pct(p: float) -> str:
+    return f"{p:.0%}"
+
+
+def _window(analysis: Analysis, p: int) -> tuple[np.ndarray, int | None, int | None]:
+    """P(all veto accept) by start month, the month it first reaches p*, when it drops."""
+    series = np.array([pv.all_accept[p].mean() for pv in analysis.timing])
+    above = series >= figures.P_STAR
+    opens = int(np.argmax(above)) if above.any() else None
+    closes = None
+    if opens is not None and not above[opens:].all():
+        closes = opens + int(np.argmin(above[opens:]))
+    return series, opens, closes
+
+
+# --- sections -----------------------------------------------------------------------------
+
+
+def _headline(a: Analysis) -> str:
+    s = a.scenario
+    cards = []
+    likely = a.likely_settlement()
+    if likely is None:
+        cards.append(("Likely settlement", "none", "the scenario names no proposal"))
+    else:
+        p = a.proposals.index(likely)
+        prob = probability(a.now.all_accept[p])
+        cards.append(("Likely settlement", _esc(s.proposal(likely).name),
+                      f"P(all veto players accept now) = {prob['p']:.1%} ± "
+                      f"{2 * prob['se']:.1%}; the named proposal most likely to be accepted"))
+    blockers = a.solutions.get("blockers", [])
+    cards.append(("Blockers", _esc(", ".join(blockers)) if blockers else "none",
+                  "veto players whose expected surplus is negative under every named proposal"
+                  if blockers else "no veto player rejects every named proposal on average"))
+    opened = []
+    for p, pid in enumerate(a.proposals):
+        _, opens, _ = _window(a, p)
+        if opens is not None:
+            opened.append((opens, pid))
+    if opened:
+        month, pid = min(opened)
+        cards.append(("Bargaining window opens", _esc(a.label(month)),
+                      f"first month in which P(all veto accept) ≥ {figures.P_STAR:g}, "
+                      f"for {_esc(s.proposal(pid).name)}"))
+    else:
+        cards.append(("Bargaining window", "closed",
+                      f"no named proposal reaches P(all veto accept) ≥ {figures.P_STAR:g} in "
+                      f"{a.label(0)} to {a.label(len(a.timing) - 1)}"))
+    grid = "".join(f'<div class="card"><div class="label">{label}</div>'
+                   f'<div class="value">{value}</div><div class="note">{note}</div></div>'
+                   for label, value, note in cards)
+    out = [_caption(
+        f"{_esc(s.description.strip()) if s.description else ''} "
+        "What follows answers: which named proposal every veto player would accept, now and "
+        "in each of the next twelve months; what drives the answer; and how sure the model "
+        "is (each number is a share or a percentile of the Monte Carlo draws)."),
+        f'<div class="headline">{grid}</div>']
+    if likely is not None:
+        reasons = proposal_reasons(a, a.proposals.index(likely))
+        if reasons:
+            out.append(f"<h3>Why {_esc(s.proposal(likely).name)}</h3><ul class='reasons'>"
+                       + "".join(f"<li>{_esc(r)}</li>" for r in reasons) + "</ul>")
+    rows = []
+    for p, pid in enumerate(a.proposals):
+        series, opens, closes = _window(a, p)
+        best = int(np.argmax(series))
+        veto = [x.id for k, x in enumerate(s.actors) if a.now.required[p, k]]
+        rows.append([_esc(s.proposal(pid).name), _esc(", ".join(veto)), _pct(series[0]),
+                     _esc(a.label(opens)) if opens is not None else "never",
+                     _esc(a.label(closes)) if closes is not None else "—",
+                     f"{_esc(a.label(best))} ({_pct(series[best])})"])
+    out.append("<h3>Bargaining window by proposal</h3>")
+    out.append(_table(["proposal", "veto players", "P(all accept) now", "window opens",
+                       "closes", "best month"], rows, numeric=(2,)))
+    solutions = []
+    for key, label in (("nash", "Nash bargaining"), ("kalai-smorodinsky", "Kalai–Smorodinsky"),
+                       ("egalitarian", "egalitarian")):
+        sol = a.solutions.get(key)
+        index = getattr(sol, "index", None)
+        name = _esc(s.proposal(a.proposals[index]).name) if index is not None else (
+            "no agreement (no proposal gives every veto player a positive expected surplus)")
+        solutions.append(f"<li>{label}: {name}</li>")
+    out.append("<h3>Bargaining solutions over the named proposals (signed now)</h3>"
+               f"<ul class='reasons'>{''.join(solutions)}</ul>")
+    weak = [c for c in s.evidence if c.grade in WEAK_GRADES or c.disputed]
+    if weak:
+        out.append(_caption(
+            f'<span class="flag">⚑ {len(weak)} of {len(s.evidence)} claims</span> behind '
+            "these numbers are unconfirmed, disputed or modelling assumptions; the "
+            '<a href="#sources">sources</a> list them and the results they drive.'))
+    return "\n".join(out)
+
+
+def _control(a: Analysis) -> str:
+    return "\n".join([
+        _caption(
+            "How the front may move if the war goes on. Each panel is a contested region (one "
+            "with a front): the line is the median share the attacker holds across the "
+            f"{a.draws:,} simulated war paths, the band covers the middle 80% of them (10th "
+            "to 90th percentile). A narrow band means a predictable front; a wide one, an "
+            "open outcome."),
+        _figure(figures.control_figure(a), "fig-control"),
+        "<h3>Area gained per month</h3>",
+        _caption("Square kilometres each belligerent takes in each month (median and "
+                 "10th–90th percentile band); compare with the recent record the scenario is "
+                 "calibrated to."),
+        _figure(figures.gains_figure(a), "fig-gains"),
+    ])
+
+
+def _war_values(a: Analysis) -> str:
+    unit = _esc(a.scenario.currency)
+    return "\n".join([
+        _caption(
+            "W, each party's value of fighting on instead of signing, for a deal signed in "
+            "each of the next twelve months (median and 10th–90th percentile band). Values "
+            "are in each party's own units, so compare a party only with itself. A W that "
+            "falls with the start month means the party's position erodes while it waits: "
+            "a reason to settle while ahead."),
+        _figure(figures.war_value_figure(a), "fig-war-values"),
+        "<h3>What W is made of, now</h3>",
+        _caption(
+            "The value of the territory a party's side holds, minus the weighted cost of "
+            f"casualties and of the war's economic cost (spending and lost revenue, in {unit} "
+            "before weighting), discounted over the horizon and beyond; means over draws."),
+        _figure(figures.war_value_parts_figure(a), "fig-war-value-parts"),
+    ])
+
+
+def _acceptance(a: Analysis) -> str:
+    return "\n".join([
+        _caption(
+            "The probability that each party accepts each named proposal signed now: the "
+            "share of draws where the deal beats fighting on by more than the party's "
+            "ratification margin. Error bars are ±2 Monte Carlo standard errors. The dark "
+            "hatched bar is the probability that every veto player accepts at once; the "
+            f"dotted line is p* = {figures.P_STAR:g}. Parties without a veto over a "
+            "proposal are shown for information."),
+        _figure(figures.acceptance_figure(a), "fig-acceptance"),
+    ])
+
+
+def _timing(a: Analysis) -> str:
+    return "\n".join([
+        _caption(
+            "P(all veto players accept) for a deal signed in each month from now to twelve "
+            "months ahead. The bargaining window of a proposal opens in the first month "
+            f"where the probability reaches p* = {figures.P_STAR:g}."),
+        _figure(figures.timing_figure(a), "fig-timing"),
+        "<h3>Who gains by waiting</h3>",
+        _caption(
+            "For each veto player and proposal: the expected value of fighting until that "
+            "month and signing then, minus signing now. Blue: the party gains by waiting "
+            "(it has reason to stall); red: waiting costs it (it has reason to settle "
+            "early). Colours are scaled per party; the numbers are in the party's own units."),
+        _figure(figures.waiting_figure(a), "fig-waiting"),
+    ])
+
+
+def _leverage(a: Analysis) -> str:
+    draws = a.leverage.get("draws", a.draws)
+    note = (f"computed on the first {draws:,} of the {a.draws:,} draws"
+            if draws < a.draws else f"computed on all {draws:,} draws")
+    flagged = _cited_weak(a.scenario, "levers")
+    flag_note = ""
+    if flagged:
+        names = ", ".join(_esc(lv.name) for lv in a.scenario.levers if lv.id in flagged)
+        flag_note = (f' <span class="flag">⚑</span> Levers that rest on unconfirmed or '
+                     f"disputed claims: {names}.")
+    return "\n".join([
+        _caption(
+            "What each pressure does. A lever's effect is the result with the lever minus the "
+            "result with it switched off, on the same draws (common random numbers), "
+            f"{note}. Left: the change in each party's war value now, as a percentage of that "
+            "party's W (a lever that lowers W makes fighting on worse for the party, so it "
+            "accepts more). Right: the change in each proposal's P(all veto players accept) "
+            "now, in percentage points." + flag_note),
+        _figure(figures.leverage_figure(a, by="levers"), "fig-leverage-levers"),
+        "<h3>By factor</h3>",
+        _caption("The same with every lever of a factor (battlefield, economy, outside "
+                 "powers, nuclear, opinion) switched off together."),
+        _figure(figures.leverage_figure(a, by="factors"), "fig-leverage-factors"),
+    ])
+
+
+def _line(a: Analysis) -> str:
+    line = a.line
+    split = line["split"]
+    gainer, loser = _esc(line["gainer"]), _esc(line["loser"])
+
+    def med(values: np.ndarray, mask: np.ndarray | None = None) -> str:
+        keep = np.isfinite(values) if mask is None else mask & np.isfinite(values)
+        return f"{np.median(values[keep]):.0f}" if keep.any() else "—"
+
+    zone = probability(split.open)
+    rows = [
+        [f"least {gainer} accepts (its reservation line)", med(split.low),
+         _pct(np.isfinite(split.low).mean())],
+        [f"most {loser} concedes (its reservation line)", med(split.high),
+         _pct(np.isfinite(split.high).mean())],
+        [f"Rubinstein's split, {gainer} proposes first", med(split.gainer_first, split.open),
+         _pct(zone["p"])],
+        [f"Rubinstein's split, {loser} proposes first", med(split.loser_first, split.open),
+         _pct(zone["p"])],
+    ]
+    fig = figures.line_figure(a)
+    return "\n".join([
+        _caption(
+            f"The line question as one number x: 0 is a freeze on the current line, 100 "
+            f"hands {gainer} all the {loser}-held land in the line's regions, which pass in "
+            "a fixed order. Each curve is a party's net surplus from a line at x signed now "
+            "(deal value minus war value minus ratification margin; median and 10th–90th "
+            "percentile band): the party accepts the lines where its curve is above zero. "
+            "Dashed: median reservation lines; solid: Rubinstein's split of the zone of "
+            "agreement under each proposer order (median over the draws where the zone is "
+            "open); dotted: the scenario's named lines."),
+        _figure(fig, "fig-line") if fig is not None else "",
+        _table(["", "x (median)", "share of draws"], rows, numeric=(1, 2)),
+        _caption(f"The zone of agreement is open (some line both accept) in {zone['p']:.1%} "
+                 f"± {2 * zone['se']:.1%} of draws. Medians of the reservation lines are over "
+                 "the draws where the party accepts some line."),
+    ])
+
+
+def _map(a: Analysis) -> str:
+    s = a.scenario
+    belligerents = list(a.realised.belligerents)
+    first = _esc(belligerents[0])
+    second = _esc(belligerents[1]) if len(belligerents) > 1 else "the others"
+    now = report_map.control_now(a)
+    key = []
+    for k, region in enumerate(s.regions):
+        shares = ", ".join(f"{_esc(b)}&nbsp;{now[k, j]:.0%}" for j, b in enumerate(belligerents)
+                           if now[k, j] >= 0.005)
+        key.append([str(k + 1), _esc(region.name), _esc(region.province),
+                    f"{s.point(region.area_km2):,.0f}", shares,
+                    _esc(region.front.attacker) if region.front is not None else "—",
+                    _esc(", ".join(region.features)) or "—"])
+    rows = []
+    for pid in a.proposals:
+        changes = report_map.proposal_changes(a, pid)
+        moved = "; ".join(f"{_esc(s.region(c.region).name)}: {_esc(c.summary())}"
+                          for c in changes) or "no region changes hands"
+        rows.append([_esc(s.proposal(pid).name), moved])
+    return "\n".join([
+        _caption(
+            "A schematic map. Each region is a numbered circle at its centroid, sized by the "
+            "square root of its area (not to scale) and coloured by the share "
+            f"{first} holds now (red: {first}, blue: {second}, white: split); black dots are "
+            "cities. Names are shown where circles do not crowd; the key below lists every "
+            "region, and "
+            "hovering shows its details (zoom in where circles crowd). The menu shows control "
+            "under each named proposal: the regions it changes get a thick outline and are "
+            "listed below. Oblast outlines and the front line are left out: no map package "
+            "with a suitable licence ships them offline, and the regions deals move are "
+            "smaller than any package's units."),
+        _figure(report_map.region_map(a), "fig-map"),
+        "<h3>Map key</h3>",
+        _table(["#", "region", "province", "km²", "control now", "attacker", "features"],
+               key, numeric=(0, 3)),
+        "<h3>What each proposal changes on the map</h3>",
+        _table(["proposal", "regions that change hands (share now → under the deal)"], rows),
+    ])
+
+
+# --- provenance ---------------------------------------------------------------------------
+
+
+def _entity_claims(scenario: Scenario) -> dict[tuple[str, str], set[str]]:
+    """Claims cited by each record that drives results.
+
+    Actors (with their forces, economy and opinion), regions (with their front), levers,
+    and proposals (with their issues and chosen options).
+    """
+    index = parameter_index(scenario)
+    out: dict[tuple[str, str], set[str]] = {}
+    for path, claim_ids in index.items():
+        collection, record = path.split(".")[:2]
+        kind = {"forces": "actors", "economy": "actors", "opinion": "actors"}.get(
+            collection, collection)
+        if kind in ("actors", "regions", "levers", "proposals"):
+            out.setdefault((kind, record), set()).update(claim_ids)
+    for proposal in scenario.proposals:
+        key = ("proposals", proposal.id)
+        for issue_id, option_id in proposal.terms.items():
+            for path, claim_ids in index.items():
+                parts = path.split(".")
+                if parts[:2] != ["issues", issue_id]:
+                    continue
+                # the issue's own fields and the chosen option's, not the other options'
+                if parts[2] != "options" or parts[3] == option_id:
+                    out.setdefault(key, set()).update(claim_ids)
+    return out
+
+
+def _is_weak(claim: Claim) -> bool:
+    return claim.grade in WEAK_GRADES or claim.disputed
+
+
+def weak_evidence(scenario: Scenario) -> list[tuple[str, str, list[Claim]]]:
+    """Results that rest on weak evidence: ``(kind, id, claims)`` in scenario order.
+
+    ``kind`` is ``actors``, ``regions``, ``levers`` or ``proposals``; ``claims`` are the
+    unconfirmed, modelling-assumption or disputed claims the record (or its terms) cites.
+    """
+    claims = {c.id: c for c in scenario.evidence}
+    cited = _entity_claims(scenario)
+    out = []
+    for kind in ("proposals", "levers", "regions", "actors"):
+        for record in getattr(scenario, kind):
+            weak = [claims[c] for c in sorted(cited.get((kind, record.id), ()))
+                    if c in claims and _is_weak(claims[c])]
+            if weak:
+                out.append((kind, record.id, weak))
+    return out
+
+
+def _cited_weak(scenario: Scenario, kind: str) -> set[str]:
+    """Ids of records of ``kind`` citing an unconfirmed or disputed claim."""
+    return {rid for k, rid, claims in weak_evidence(scenario) if k == kind
+            and any(c.grade == "unconfirmed" or c.disputed for c in claims)}
+
+
+def _grade(claim: Claim) -> str:
+    badge = f'<span class="grade {_esc(claim.grade)}">{_esc(claim.grade)}</span>'
+    if claim.disputed:
+        badge += ' <span class="grade disputed">disputed</span>'
+    return badge
+
+
+def _sources(a: Analysis) -> str:
+    s = a.scenario
+    names = {"actors": {x.id: x.name for x in s.actors},
+             "regions": {x.id: x.name for x in s.regions},
+             "levers": {x.id: x.name for x in s.levers},
+             "proposals": {x.id: x.name for x in s.proposals}}
+    kinds = {"actors": "party", "regions": "region", "levers": "lever",
+             "proposals": "proposal"}
+    flag_rows = []
+    for kind, rid, claims in weak_evidence(s):
+        strong = [c for c in claims if c.grade == "unconfirmed" or c.disputed]
+        assumed = [c for c in claims if c.grade == "modelling-assumption" and not c.disputed]
+        flag_rows.append([
+            kinds[kind], f"{_esc(names[kind][rid])} <code>{_esc(rid)}</code>",
+            ", ".join(f'<code>{_esc(c.id)}</code> {_grade(c)}' for c in strong) or "—",
+            ", ".join(f"<code>{_esc(c.id)}</code>" for c in assumed) or "—"])
+    out = [_caption(
+        "The claims behind this report's numbers, in the scenario's words, with their source "
+        "and reliability grade. Results that rest on claims graded unconfirmed, on "
+        "disputed claims or on modelling assumptions (judgements no source gives, set with "
+        "wide uncertainty) are flagged first; the leverage and acceptance figures above "
+        "should be read with them in mind.")]
+    if flag_rows:
+        out.append("<h3>Results that rest on weak evidence</h3>")
+        out.append(_table(["kind", "record", "unconfirmed or disputed claims",
+                           "modelling assumptions"], flag_rows))
+    supports = evidence_index(s)
+    rows, classes = [], []
+    for claim in s.evidence:
+        src = claim.source
+        source = _esc(src.outlet)
+        if src.title:
+            source += f", <i>{_esc(src.title)}</i>"
+        if src.url.startswith(("http://", "https://")):
+            # A link to follow, never a resource the page loads.
+            link = (f'<a class="url" href="{_esc(src.url)}" rel="noopener noreferrer">'
+                    f"{_esc(src.url)}</a>")
+        else:
+            link = f'<span class="url">{_esc(src.url)}</span>' if src.url else ""
+        params = supports.get(claim.id, [])
+        used = (f"<details><summary>{len(params)} parameter{'s' if len(params) != 1 else ''}"
+                "</summary>" + "<br>".join(f"<code>{_esc(p)}</code>" for p in params)
+                + "</details>") if params else "—"
+        text = _esc(claim.claim) + (f"<br><small>{_esc(claim.note)}</small>"
+                                    if claim.note else "")
+        rows.append([f"<code>{_esc(claim.id)}</code>", text, _grade(claim), source,
+                     _esc(src.date.isoformat()) if src.date else "—", link, used])
+        classes.append("weak" if _is_weak(claim) else "")
+    out.append(f"<h3>Claims ({len(s.evidence)})</h3>")
+    out.append(_table(["id", "claim", "grade", "source", "date", "link", "supports"], rows,
+                      row_class=classes))
+    return "\n".join(out)
