@@ -53,7 +53,7 @@ def test_analyze_same_seed_same_json_except_run(capsys):
 
 
 def test_analyze_unknown_scenario_is_a_clear_error(capsys):
-    status, out, err = run(capsys, "analyze", "no-such-war")
+    status, _, err = run(capsys, "analyze", "no-such-war")
     assert status == 1
     assert "no such file or built-in scenario" in err and "Traceback" not in err
 

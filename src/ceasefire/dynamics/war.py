@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ceasefire.scenario.compile import BLOCK, CompiledScenario, stream
+from ceasefire.scenario.model import Economy, Forces
 
 __all__ = ["DAYS_PER_MONTH", "WarPaths", "advance_km2", "combat_power", "logistic_step",
            "simulate_war"]
@@ -162,18 +163,21 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     def front(name: str) -> np.ndarray:
         return _stack([series(f"regions.{r.id}.front.{name}") for _, r in fronts], n)
 
-    def force(name: str) -> np.ndarray:
-        return _stack([series(f"forces.{b}.{name}") for b in belligerents], n)
+    def force(name: str, default: float | None = None) -> np.ndarray:
+        default = _default(Forces, name) if default is None else default
+        return _stack([series(f"forces.{b}.{name}", default) for b in belligerents], n)
 
     def econ(name: str) -> np.ndarray:
-        return _stack([series(f"economy.{a}.{name}") for a in actors], n)
+        default = _default(Economy, name)
+        return _stack([series(f"economy.{a}.{name}", default) for a in actors], n)
 
     def opin(name: str, default: float) -> np.ndarray:
         return _stack([series(f"opinion.{a}.{name}", default) for a in actors], n)
 
     base_gain, fortification = front("base_gain_km2"), front("fortification")
     supply, noise_sd = front("supply"), front("noise_sd")
-    power0, min_power, exponent = force("combat_power"), force("min_power"), force("gain_exponent")
+    power0 = force("combat_power", 1.0)  # no forces record: equal strength
+    min_power, exponent = force("min_power"), force("gain_exponent")
     cas_day, cas_gain = force("casualties_per_day"), force("casualties_per_km2_gained")
     cas_loss = force("casualties_per_km2_lost")
     tank_loss, tank_loss_km2 = force("tank_losses_per_month"), force("tank_losses_per_km2")
@@ -245,6 +249,12 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
                     economic_cost=_full(economic_cost, months, n),
                     revenue=_full(revenue, months, n),
                     reserves=reserves, power=power, tanks=tanks, opinion=opinion, noise=noise)
+
+
+def _default(model: type, name: str) -> float:
+    """A field's default, for actors the scenario gives no record of that kind."""
+    default = model.model_fields[name].default
+    return float(default) if isinstance(default, (int, float)) else 0.0
 
 
 def _stack(parts: list[np.ndarray], draws: int) -> np.ndarray:
