@@ -27,9 +27,10 @@ class Calibration:
     ``gains_km2_per_month`` and ``casualties_per_day`` are per belligerent (mean over the
     months of each draw's realised path); ``revenue_vs_reference`` is each actor's oil and
     gas revenue in month 0 as a fraction of its reference level
-    (``oil_gas_revenue_per_month``, the level a year earlier), minus one; ``months_to_fall`` is, per fortified region with a
-    front, the month its attacker first holds 90 % of it on the expected path (``None``
-    where it holds out beyond the simulated months).
+    (``oil_gas_revenue_per_month``, the level a year earlier), minus one;
+    ``months_to_fall`` is, per fortified region with a front, the month its attacker first
+    holds 90 % of it on the expected path (``None`` where it holds out beyond the
+    simulated months).
     """
 
     months: int
