@@ -166,7 +166,8 @@ def analyze(
     tell("war paths", 0.1)
     with ThreadPoolExecutor(max_workers=2) as pool:
         expected_job = pool.submit(simulate_war, compiled, noise=False)
-        realised = simulate_war(compiled, noise=True)
+        # the realised path feeds the fan charts, which cover the horizon from month 0
+        realised = simulate_war(compiled.with_months(scenario.horizon_months + 1), noise=True)
         expected = expected_job.result()
     clock["dynamics"] = time.perf_counter() - start
 
@@ -236,11 +237,12 @@ def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any]) -> 
     wv = core["war_values"]
     context = deal_context(compiled, paths, core["params"], core["streams"], core["columns"],
                            wv.total[0], 0, war_cost_value=wv.casualties[0] + wv.economy[0])
-    net = line_net_surplus(compiled, paths, context, issue, grid).net  # [grid, actors, draws]
+    parties = [issue.line.gainer, issue.line.loser]
+    net = line_net_surplus(compiled, paths, context, issue, grid, parties).net
     actors = [a.id for a in s.actors]
     g, lo = actors.index(issue.line.gainer), actors.index(issue.line.loser)
-    ok_gainer = net[:, g] >= 0
-    ok_loser = net[:, lo] >= 0
+    ok_gainer = net[:, 0] >= 0
+    ok_loser = net[:, 1] >= 0
     # the least the gainer accepts, the most the loser concedes (inf/-inf: none)
     low = np.where(ok_gainer.any(0), grid[np.argmax(ok_gainer, axis=0)], np.inf)
     high = np.where(ok_loser.any(0), grid[len(grid) - 1 - np.argmax(ok_loser[::-1], axis=0)],
@@ -248,7 +250,7 @@ def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any]) -> 
     params = core["params"]
     split = rubinstein_split(low, high, params.discount[g], params.discount[lo])
     return {"issue": issue.id, "gainer": issue.line.gainer, "loser": issue.line.loser,
-            "grid": grid, "net": net, "split": split,
+            "grid": grid, "net": net, "parties": parties, "split": split,
             "named": {o.id: o.x for o in issue.options}}
 
 
@@ -277,7 +279,8 @@ def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> d
     that the lever causes (with the lever minus without it).
     """
     s = compiled.scenario
-    sub = compiled.subset(draws)
+    # only deals signed now are decomposed: the war is needed up to month H
+    sub = compiled.subset(draws).with_months(s.horizon_months + 1)
 
     def run(off: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         variant = sub.with_levers_off(off)

@@ -29,6 +29,22 @@ def _finite_summary(values: np.ndarray) -> dict[str, Any] | None:
     return summary(values) if values.size else None
 
 
+def _summaries(values: np.ndarray):
+    """Summaries of every series of ``values[..., draws]`` at once; index them by position.
+
+    One vectorised percentile call instead of one per series; the numbers equal
+    :func:`ceasefire.results.summary` of each series.
+    """
+    mean = values.mean(axis=-1)
+    p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=-1)
+
+    def at(*index: int) -> dict[str, float]:
+        return {"mean": float(mean[index]), "p10": float(p10[index]),
+                "p50": float(p50[index]), "p90": float(p90[index])}
+
+    return at
+
+
 def analysis_to_dict(a: Analysis) -> dict[str, Any]:
     """Summarise an analysis as one JSON-ready dict."""
     from ceasefire.analysis import scenario_meta
@@ -69,17 +85,20 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
               for m, pv in enumerate(a.timing)}
         for p, pid in enumerate(a.proposals)
     }
-    doc["war_value"] = {x: {a.label(m): summary(a.war_values.total[m, k])
-                            for m in range(len(a.timing))} for k, x in enumerate(actors)}
+    war = _summaries(a.war_values.total)  # [start months, actors]
+    doc["war_value"] = {x: {a.label(m): war(m, k) for m in range(len(a.timing))}
+                        for k, x in enumerate(actors)}
     doc["war_value_parts"] = {
         x: {part: float(getattr(a.war_values, part)[0, k].mean())
             for part in ("territory", "casualties", "economy")} for k, x in enumerate(actors)}
     months = range(a.horizon + 1)
-    doc["control"] = {r: {b: {a.label(t): summary(a.realised.control[t, i, j]) for t in months}
+    control = _summaries(a.realised.control[: a.horizon + 1])
+    doc["control"] = {r: {b: {a.label(t): control(t, i, j) for t in months}
                           for j, b in enumerate(belligerents)}
                       for i, r in enumerate(a.realised.regions)}
-    doc["gains_km2"] = {b: {a.label(t): summary(a.realised.gains_km2[t, j])
-                            for t in range(a.horizon)} for j, b in enumerate(belligerents)}
+    gains = _summaries(a.realised.gains_km2[: a.horizon])
+    doc["gains_km2"] = {b: {a.label(t): gains(t, j) for t in range(a.horizon)}
+                        for j, b in enumerate(belligerents)}
     doc["solutions"] = {
         name: {"proposal": (a.proposals[sol.index] if sol.index is not None else None),
                "score": sol.score}

@@ -33,15 +33,22 @@ class LineNet:
 
 
 def line_net_surplus(compiled: CompiledScenario, paths: WarPaths, context: DealContext,
-                     issue: Issue, grid: np.ndarray) -> LineNet:
-    """Each party's net surplus from a line at ``x`` (every other issue at its default).
+                     issue: Issue, grid: np.ndarray,
+                     actors: list[str] | None = None) -> LineNet:
+    """Net surplus ``[grid, actors, draws]`` of a line at ``x``, other issues at their default.
 
     Support for the line's concession is interpolated linearly in ``x`` between the
     issue's named options (MODELS.md section 6: each concession has its own support).
+    ``actors`` (ids, default all) picks the parties to compute, in that order.
     """
     s = compiled.scenario
     line = issue.line
+    ids = [a.id for a in s.actors]
+    pick = np.array([ids.index(a) for a in (actors or ids)])
     params = context.params
+    side, discount = params.side[pick], params.discount[pick]
+    war_value, war_cost = context.war_value[pick], context.war_cost[pick]
+    territory_now = context.territory_now[pick]
     index = {r.id: k for k, r in enumerate(s.regions)}
     regions = [index[r] for r in line.regions]
     gainer, loser = s.belligerents.index(line.gainer), s.belligerents.index(line.loser)
@@ -50,36 +57,35 @@ def line_net_surplus(compiled: CompiledScenario, paths: WarPaths, context: DealC
     held = summit[:, loser] * area
     before = np.cumsum(held, axis=0) - held
     now = paths.control[context.start][regions]
-    value = params.value[:, regions]  # [actors, regions, draws]
+    value = params.value[pick][:, regions]  # [actors, regions, draws]
 
     passing = grid[:, None, None] / 100 * held.sum(0)[None, None]
     portion = np.clip(passing - before[None], 0, held[None])  # [grid, regions, draws]
     line_share = summit[None, :, gainer] + portion / np.maximum(area, 1e-12)[None]
     gained = np.maximum(line_share - now[None, :, gainer], 0)
     # the gainer's side gains what the loser's side loses: signed values, no big gather
-    sign = np.where(params.side == gainer, 1.0, np.where(params.side == loser, -1.0, 0.0))
+    sign = np.where(side == gainer, 1.0, np.where(side == loser, -1.0, 0.0))
     delta = np.einsum("grd,ard->gad", gained, value * sign[:, None, None])
 
     defaults = [o for o in (_default_column(context, i) for i in s.issues) if o is not None]
-    flow = sum((context.columns.flow[:, c] for c in defaults), np.zeros_like(context.war_value))
-    one_off = sum((context.columns.one_off[:, c] for c in defaults),
-                  np.zeros_like(context.war_value))
+    flow = sum((context.columns.flow[pick, c] for c in defaults), np.zeros_like(war_value))
+    one_off = sum((context.columns.one_off[pick, c] for c in defaults), np.zeros_like(war_value))
     log_h = sum((context.columns.log_hazard[c] for c in defaults), np.zeros(compiled.draws))
     hazard = np.clip(context.base_hazard * np.exp(log_h), 0, 1)
-    v = deal_value(implementation=context.territory_now[None],
-                   territory=context.territory_now[None] + delta, flow=flow[None],
-                   one_off=one_off[None], war_cost=context.war_cost[None],
-                   hazard=hazard[None, None], discount=params.discount[None])
+    v = deal_value(implementation=territory_now[None], territory=territory_now[None] + delta,
+                   flow=flow[None], one_off=one_off[None], war_cost=war_cost[None],
+                   hazard=hazard[None, None], discount=discount[None])
 
     named = sorted((o.x, o.id) for o in issue.options)
     xs = np.array([x for x, _ in named])
     first = context.columns.issue_slices[s.issues.index(issue)].start
     positions = {o.id: first + k for k, o in enumerate(issue.options)}
-    sup = np.stack([context.columns.support[:, positions[oid]] for _, oid in named])
+    sup = np.stack([context.columns.support[pick, positions[oid]] for _, oid in named])
     term_support = _interpolate(grid, xs, sup)
-    support = shift_support(term_support, context.opinion_now[None], context.opinion_then[None])
-    margin = ratification_margin(params.margin[None], support, context.war_value[None])
-    return LineNet(grid=grid, net=v - context.war_value[None] - margin)
+    support = shift_support(term_support, context.opinion_now[pick][None],
+                            context.opinion_then[pick][None])
+    margin = ratification_margin(params.margin[pick][None], support, war_value[None])
+    return LineNet(grid=grid, net=v - war_value[None] - margin)
 
 
 def _default_column(context: DealContext, issue: Issue) -> int | None:

@@ -247,15 +247,23 @@ def evaluate_packages(context: DealContext, index: np.ndarray,
     """
     cols = context.columns
     params = context.params
-    territory = context.territory_now[None] + context.territory_delta[:, index].sum(axis=2
-                                                                                    ).swapaxes(0, 1)
-    flow = cols.flow[:, index].sum(axis=2).swapaxes(0, 1)
-    one_off = cols.one_off[:, index].sum(axis=2).swapaxes(0, 1)
-    hazard = np.clip(context.base_hazard * np.exp(cols.log_hazard[index].sum(axis=1)), 0, 1)
+    # Sum the chosen options issue by issue (no [actors, P, issues, draws] temporaries).
+    delta = np.zeros((len(params.actors), len(index), context.war_value.shape[-1]))
+    flow, one_off = np.zeros_like(delta), np.zeros_like(delta)
+    term_support = np.ones_like(delta)
+    log_hazard = np.zeros((len(index), context.war_value.shape[-1]))
+    for chosen in index.T:
+        delta += context.territory_delta[:, chosen]
+        flow += cols.flow[:, chosen]
+        one_off += cols.one_off[:, chosen]
+        np.minimum(term_support, cols.support[:, chosen], out=term_support)
+        log_hazard += cols.log_hazard[chosen]
+    territory = (context.territory_now[:, None] + delta).swapaxes(0, 1)
+    flow, one_off, term_support = (x.swapaxes(0, 1) for x in (flow, one_off, term_support))
+    hazard = np.clip(context.base_hazard * np.exp(log_hazard), 0, 1)
     value = deal_value(implementation=context.territory_now[None], territory=territory,
                        flow=flow, one_off=one_off, war_cost=context.war_cost[None],
                        hazard=hazard[:, None, :], discount=params.discount[None])
-    term_support = cols.support[:, index].min(axis=2).swapaxes(0, 1)  # [P, actors, draws]
     support = shift_support(term_support, context.opinion_now[None], context.opinion_then[None])
     margin = ratification_margin(params.margin[None], support, context.war_value[None])
     surplus = value - context.war_value[None]

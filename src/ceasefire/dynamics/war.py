@@ -1,6 +1,7 @@
 """War paths: a month-by-month simulation of the war, vectorised over draws.
 
-Every array is shaped ``[draws, ...]``; the only Python loop is over months. Per
+Every array keeps draws on its last axis (``[..., draws]``), so each inner loop runs over
+draws; the only Python loop is over months. Per
 month: each contested region's attacker gains ground (force ratio, fortification,
 supply, noise), gains cost casualties and tanks, tank shortages and empty reserves
 sap combat power, revenue follows sanctions and refinery strikes, reserves run down,

@@ -448,7 +448,6 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     if line is None:
         return None
     s = analysis.scenario
-    actors = [a.id for a in s.actors]
     grid = np.asarray(line["grid"])
     split = line["split"]
     who = [line["gainer"], line["loser"]]
@@ -460,7 +459,7 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     colours = actor_colours(analysis)
     go = require_plotly()
     for row, actor in enumerate(who, start=1):
-        q = _percentiles(line["net"][:, actors.index(actor)])
+        q = _percentiles(line["net"][:, row - 1])  # [grid, (gainer, loser), draws]
         fig.add_trace(go.Scatter(
             x=[*grid, *grid[::-1]], y=np.concatenate([q[2], q[0][::-1]]), fill="toself",
             fillcolor=_rgba(colours[actor], 0.18), line={"width": 0}, hoverinfo="skip",

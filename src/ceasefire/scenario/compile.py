@@ -128,6 +128,16 @@ class CompiledScenario:
         return replace(self, draws=last - first, params=params, lever_active=active,
                        noise_seeds=self.noise_seeds[start:stop])
 
+    def with_months(self, months: int) -> CompiledScenario:
+        """Return the same draws simulated over ``months`` months.
+
+        Random streams are consumed month by month, so the first months of a shorter run
+        are those of a longer one.
+        """
+        if months < 1:
+            raise InputError(f"months must be at least 1, got {months}")
+        return replace(self, months=months)
+
     def lever_paths(self) -> set[str]:
         """Parameter paths that some lever changes."""
         return {effect.path for lever in self.scenario.levers for effect in lever.effects}
