@@ -45,6 +45,10 @@ def analyze_command(
     no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
     decomposition_draws: int = typer.Option(2000, "--decomposition-draws", min=1,
                                             help="Draws for the leverage decomposition."),
+    deals: bool = typer.Option(False, "--deals", help="Add the whole deal space to the "
+                               "report (solutions, Pareto plot); takes a few seconds more."),
+    deals_draws: int = typer.Option(500, "--deals-draws", min=1,
+                                    help="Draws for the deal space with --deals."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
 ) -> None:
     """Run every engine on a scenario: war paths, war values, proposals, timing, leverage.
@@ -63,7 +67,7 @@ def analyze_command(
         report_path = None
         if not no_report:
             tell("report", 0.95)
-            report_path = _write_report(result, out)
+            report_path = _write_report(result, out, deals_draws if deals else 0)
     if report_path is not None:
         document["run"]["report"] = str(report_path)
     if as_json:
@@ -73,11 +77,11 @@ def analyze_command(
         console.print(f"report: {report_path}", highlight=False)
 
 
-def _write_report(result: Analysis, out: Path) -> Path:
+def _write_report(result: Analysis, out: Path, deals_draws: int) -> Path:
     from ceasefire.report.html import write_report
     from ceasefire.report.sections import extra_sections
 
-    return write_report(result, out, sections=extra_sections(result))
+    return write_report(result, out, sections=extra_sections(result, deals_draws=deals_draws))
 
 
 def print_summary(console: Console, result: Analysis, document: dict[str, Any]) -> None:

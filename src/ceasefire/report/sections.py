@@ -8,15 +8,60 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ceasefire.analysis import Analysis
 
-__all__ = ["extra_sections", "forecast_section"]
+__all__ = ["deals_section", "extra_sections", "forecast_section"]
 
 
-def extra_sections(result: Analysis) -> list[tuple[str, Any]]:
-    """Sections added to the ``analyze`` report after its own."""
+def extra_sections(result: Analysis, *, deals_draws: int = 0) -> list[tuple[str, Any]]:
+    """Sections added to the ``analyze`` report after its own.
+
+    The deal space is scored on its own ``deals_draws`` draws (the first ones, same
+    seed), and only when asked: on a large space it takes longer than the rest together.
+    """
     sections = []
+    if deals_draws and result.scenario.issues:
+        sections.extend(deals_section(result, draws=deals_draws))
     if result.scenario.stakeholders is not None:
         sections.extend(forecast_section(result))
     return sections
+
+
+def _describe(package: dict[str, Any] | None) -> str:
+    if package is None:
+        return "no agreement"
+    changes = package["changes"] or {"": "every issue at its default"}
+    terms = ", ".join(f"{k}: {v}" if k else v for k, v in changes.items())
+    p = package["p_all_veto_accept"]
+    return f"{html.escape(terms)} (P all accept {p['p']:.0%} ± {p['se']:.1%})"
+
+
+def deals_section(result: Analysis, *, draws: int) -> list[tuple[str, Any]]:
+    """The whole deal space: solutions, zone of agreement, the belligerents' Pareto plot."""
+    from ceasefire.deals import explore_deals
+    from ceasefire.report.deal_figures import pareto_figure
+
+    deals = explore_deals(result.scenario, draws=min(draws, result.draws), rng=result.seed)
+    doc = deals.to_dict()
+    names = {"nash": "Nash bargaining", "kalai-smorodinsky": "Kalai–Smorodinsky",
+             "egalitarian": "egalitarian", "likely-settlement": "likely settlement",
+             "most-robust": "most robust"}
+    items = "".join(
+        f"<li><b>{label}</b>: {_describe(doc['solutions'][key]['package'])}"
+        + (f"; blocked by {', '.join(doc['solutions'][key]['blocking'])}"
+           if doc["solutions"][key]["package"] is None and doc["solutions"][key]["blocking"]
+           else "") + "</li>"
+        for key, label in names.items() if key in doc["solutions"])
+    zone = doc["zone"]
+    caption = (
+        f"<p>Every package of the declared deal space ({doc['space']['evaluated']:,} "
+        f"packages, {doc['space']['method']}), scored on the first {doc['draws']:,} draws, signed "
+        f"now. {zone['size']:,} packages pass every veto with P ≥ {doc['p_star']:.0%} (the "
+        "zone of agreement). Solutions (see <code>ceasefire deals</code> and "
+        "docs/deals.md):</p>"
+        f"<ul>{items}</ul>")
+    x_actor, y_actor = doc["belligerents"][:2]
+    return [("Deal space", caption),
+            (f"Pareto frontier: {x_actor} against {y_actor}",
+             pareto_figure(deals, x_actor, y_actor))]
 
 
 def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
