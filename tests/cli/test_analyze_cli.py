@@ -8,22 +8,9 @@ import sys
 
 import pytest
 
-from ceasefire.cli import main
 
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(autouse=True)
-def _eighty_columns(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
-
-
-def test_analyze_json_is_one_document_on_stdout(capsys):
-    status, out, err = run(capsys, "analyze", "tutorial", "--draws", "200", "--seed", "3",
+def test_analyze_json_is_one_document_on_stdout(cli):
+    status, out, err = cli("analyze", "tutorial", "--draws", "200", "--seed", "3",
                            "--no-report", "--decomposition-draws", "50", "--json")
     assert status == 0
     doc = json.loads(out)
@@ -31,8 +18,8 @@ def test_analyze_json_is_one_document_on_stdout(capsys):
     assert "likely settlement" in err  # the human summary went to stderr
 
 
-def test_analyze_summary_names_every_proposal(capsys):
-    status, out, _ = run(capsys, "analyze", "tutorial", "--draws", "200", "--seed", "3",
+def test_analyze_summary_names_every_proposal(cli):
+    status, out, _ = cli("analyze", "tutorial", "--draws", "200", "--seed", "3",
                          "--no-report", "--decomposition-draws", "50")
     assert status == 0
     for proposal in ("freeze", "east-for-guarantee", "all-for-relief"):
@@ -40,10 +27,10 @@ def test_analyze_summary_names_every_proposal(capsys):
     assert "likely settlement" in out and "Rubinstein" in out
 
 
-def test_analyze_same_seed_same_json_except_run(capsys):
+def test_analyze_same_seed_same_json_except_run(cli):
     docs = []
     for _ in range(2):
-        status, out, _ = run(capsys, "analyze", "tutorial", "-n", "150", "--seed", "4",
+        status, out, _ = cli("analyze", "tutorial", "-n", "150", "--seed", "4",
                              "--no-report", "--decomposition-draws", "20", "--json")
         assert status == 0
         doc = json.loads(out)
@@ -52,19 +39,19 @@ def test_analyze_same_seed_same_json_except_run(capsys):
     assert docs[0] == docs[1]
 
 
-def test_analyze_unknown_scenario_is_a_clear_error(capsys):
-    status, _, err = run(capsys, "analyze", "no-such-war")
+def test_analyze_unknown_scenario_is_a_clear_error(cli):
+    status, _, err = cli("analyze", "no-such-war")
     assert status == 1
     assert "no such file or built-in scenario" in err and "Traceback" not in err
 
 
-def test_analyze_rejects_zero_draws(capsys):
-    status, _, err = run(capsys, "analyze", "tutorial", "--draws", "0")
+def test_analyze_rejects_zero_draws(cli):
+    status, _, err = cli("analyze", "tutorial", "--draws", "0")
     assert status != 0 and "draws" in err.lower()
 
 
-def test_whatif_shows_the_change(capsys):
-    status, out, _ = run(capsys, "whatif", "tutorial", "--set", "actors.NO.cost_weight=0.3",
+def test_whatif_shows_the_change(cli):
+    status, out, _ = cli("whatif", "tutorial", "--set", "actors.NO.cost_weight=0.3",
                          "--lever", "arms-package=on", "-n", "200", "--seed", "1", "--json")
     assert status == 0
     doc = json.loads(out)
@@ -80,14 +67,14 @@ def test_whatif_shows_the_change(capsys):
     (["--set", "actors.NO.discount_factor=1.5"], "strictly between 0 and 1"),
     ([], "at least one"),
 ])
-def test_whatif_bad_input(capsys, argv, words):
-    status, _, err = run(capsys, "whatif", "tutorial", "-n", "50", *argv)
+def test_whatif_bad_input(cli, argv, words):
+    status, _, err = cli("whatif", "tutorial", "-n", "50", *argv)
     assert status == 1
     assert words in err and "Traceback" not in err
 
 
-def test_calibrate_json(capsys):
-    status, out, _ = run(capsys, "calibrate", "tutorial", "-n", "200", "--json")
+def test_calibrate_json(cli):
+    status, out, _ = cli("calibrate", "tutorial", "-n", "200", "--json")
     assert status == 0
     doc = json.loads(out)
     assert doc["kind"] == "calibrate"

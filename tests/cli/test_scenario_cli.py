@@ -18,16 +18,6 @@ SCENARIO_TESTS = Path(__file__).resolve().parents[1] / "scenario"
 MINIMAL = SCENARIO_TESTS / "minimal.yaml"
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture(autouse=True)
-def _eighty_columns(monkeypatch):
-    # rich reads COLUMNS each time it measures, so every command renders at 80 columns.
-    monkeypatch.setenv("COLUMNS", "80")
 
 
 @pytest.fixture
@@ -41,23 +31,23 @@ def three_problems(tmp_path):
     return path
 
 
-def test_scenarios_lists_the_builtins(capsys):
-    status, out, _ = run(capsys, "scenarios")
+def test_scenarios_lists_the_builtins(cli):
+    status, out, _ = cli("scenarios")
     assert status == 0
     assert "tutorial" in out and "2030-01-15" in out and "3 actors" in out
     assert max(map(len, out.splitlines())) <= 80
 
 
-def test_scenarios_json(capsys):
-    status, out, _ = run(capsys, "scenarios", "--json")
+def test_scenarios_json(cli):
+    status, out, _ = cli("scenarios", "--json")
     document = json.loads(out)
     assert status == 0 and document["kind"] == "scenarios"
     assert set(document["scenarios"]) == set(builtin_names())
     assert document["scenarios"]["tutorial"]["counts"]["regions"] == 3
 
 
-def test_show_tutorial_reads_well_at_80_columns(capsys):
-    status, out, _ = run(capsys, "show", "tutorial")
+def test_show_tutorial_reads_well_at_80_columns(cli):
+    status, out, _ = cli("show", "tutorial")
     assert status == 0
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -87,8 +77,8 @@ def test_show_in_a_real_80_column_process():
     assert "Regions" in done.stdout
 
 
-def test_show_json_holds_the_whole_scenario(capsys):
-    status, out, _ = run(capsys, "show", str(MINIMAL), "--json")
+def test_show_json_holds_the_whole_scenario(cli):
+    status, out, _ = cli("show", str(MINIMAL), "--json")
     document = json.loads(out)
     assert status == 0 and document["kind"] == "show"
     assert document["scenario"]["id"] == "mini"
@@ -96,14 +86,14 @@ def test_show_json_holds_the_whole_scenario(capsys):
     assert document["deal_space"] == 2
 
 
-def test_validate_ok(capsys):
-    status, out, _ = run(capsys, "validate", str(MINIMAL))
+def test_validate_ok(cli):
+    status, out, _ = cli("validate", str(MINIMAL))
     assert status == 0
     assert out.startswith(f"ok: {MINIMAL}: 2 actors, 1 region, 1 lever, 1 issue, 1 proposal")
 
 
-def test_validate_reports_every_problem_once_per_line(capsys, three_problems):
-    status, out, err = run(capsys, "validate", str(three_problems))
+def test_validate_reports_every_problem_once_per_line(cli, three_problems):
+    status, out, err = cli("validate", str(three_problems))
     assert status == 1
     lines = out.splitlines()
     assert lines[0] == f"error: {three_problems}: 4 problems"
@@ -117,20 +107,20 @@ def test_validate_reports_every_problem_once_per_line(capsys, three_problems):
     assert "Traceback" not in out + err
 
 
-def test_validate_three_problems_three_lines(capsys, tmp_path):
+def test_validate_three_problems_three_lines(cli, tmp_path):
     text = (MINIMAL.read_text()
             .replace("control: {NO: 0.6, SO: 0.4}", "control: {NO: 0.6, XX: 0.4}")
             .replace("terms: {valley-fate: to-north}", "terms: {valley-fate: to-south}")
             .replace("path: economy.NO.export_loss", "path: economy.NO.nothing"))
     path = tmp_path / "x.yaml"
     path.write_text(text)
-    status, out, _ = run(capsys, "validate", str(path))
+    status, out, _ = cli("validate", str(path))
     assert status == 1
     assert len(out.splitlines()) == 1 + 3
 
 
-def test_validate_json(capsys, three_problems):
-    status, out, _ = run(capsys, "validate", str(three_problems), "--json")
+def test_validate_json(cli, three_problems):
+    status, out, _ = cli("validate", str(three_problems), "--json")
     document = json.loads(out)  # JSON only on stdout
     assert status == 1
     assert document["valid"] is False
@@ -140,32 +130,32 @@ def test_validate_json(capsys, three_problems):
     assert first["file"] == str(three_problems) and isinstance(first["line"], int)
 
 
-def test_validate_json_ok(capsys):
-    status, out, _ = run(capsys, "validate", "tutorial", "--json")
+def test_validate_json_ok(cli):
+    status, out, _ = cli("validate", "tutorial", "--json")
     document = json.loads(out)
     assert status == 0 and document["valid"] is True and document["problems"] == []
     assert document["scenario"]["hash"].startswith("sha256:")
 
 
-def test_validate_strict_needs_evidence_for_every_number(capsys, tmp_path):
+def test_validate_strict_needs_evidence_for_every_number(cli, tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(MINIMAL.read_text().replace(
         "    reserves: 40\n", "    reserves: 40\n    war_spending_per_month: 3\n"))
-    assert run(capsys, "validate", str(path))[0] == 0
-    status, out, _ = run(capsys, "validate", str(path), "--strict")
+    assert cli("validate", str(path))[0] == 0
+    status, out, _ = cli("validate", str(path), "--strict")
     assert status == 1
     assert "economy[NO].war_spending_per_month: war_spending_per_month has no evidence" in out
 
 
-def test_validate_missing_file(capsys):
-    status, out, err = run(capsys, "validate", "no-such-file.yaml")
+def test_validate_missing_file(cli):
+    status, out, err = cli("validate", "no-such-file.yaml")
     assert status == 1
     assert "no such file or built-in scenario" in out + err
     assert "Traceback" not in out + err
 
 
-def test_errors_of_other_commands_are_short_without_debug(capsys, three_problems):
-    status, out, err = run(capsys, "show", str(three_problems))
+def test_errors_of_other_commands_are_short_without_debug(cli, three_problems):
+    status, out, err = cli("show", str(three_problems))
     assert status == 1
     assert "4 problem" in err and "Traceback" not in out + err
 
@@ -187,46 +177,46 @@ def test_cli_process_exits_1_without_traceback(three_problems):
     assert len([line for line in done.stdout.splitlines() if line.startswith("  ")]) == 4
 
 
-def test_new_copies_a_builtin_that_validates(capsys, tmp_path):
+def test_new_copies_a_builtin_that_validates(cli, tmp_path):
     target = tmp_path / "mine.yaml"
-    status, out, _ = run(capsys, "new", str(target), "--from", "tutorial")
+    status, out, _ = cli("new", str(target), "--from", "tutorial")
     assert status == 0 and f"wrote {target}" in out
     copy = load_scenario(target)
     assert copy == load_scenario("tutorial")  # evidence included
     assert len(copy.evidence) == 7
-    assert run(capsys, "validate", str(target))[0] == 0
+    assert cli("validate", str(target))[0] == 0
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 
 
-def test_new_refuses_to_overwrite(capsys, tmp_path):
+def test_new_refuses_to_overwrite(cli, tmp_path):
     target = tmp_path / "mine.yaml"
     target.write_text("precious\n")
-    status, _, err = run(capsys, "new", str(target), "--from", "tutorial")
+    status, _, err = cli("new", str(target), "--from", "tutorial")
     assert status == 1
     assert "already exists" in err and "--force" in err
     assert target.read_text() == "precious\n"
-    assert run(capsys, "new", str(target), "--from", "tutorial", "--force")[0] == 0
+    assert cli("new", str(target), "--from", "tutorial", "--force")[0] == 0
     assert load_scenario(target).id == "tutorial"
 
 
-def test_new_from_an_unknown_name(capsys, tmp_path):
-    status, _, err = run(capsys, "new", str(tmp_path / "x.yaml"), "--from", "atlantis")
+def test_new_from_an_unknown_name(cli, tmp_path):
+    status, _, err = cli("new", str(tmp_path / "x.yaml"), "--from", "atlantis")
     assert status == 1 and "tutorial" in err
     assert not (tmp_path / "x.yaml").exists()
 
 
-def test_schema_to_stdout_and_to_a_file(capsys, tmp_path):
-    status, out, _ = run(capsys, "schema")
+def test_schema_to_stdout_and_to_a_file(cli, tmp_path):
+    status, out, _ = cli("schema")
     schema = json.loads(out)
     assert status == 0
     jsonschema.Draft202012Validator.check_schema(schema)
     target = tmp_path / "sub" / "scenario.schema.json"
-    assert run(capsys, "schema", "--out", str(target))[0] == 0
+    assert cli("schema", "--out", str(target))[0] == 0
     assert json.loads(target.read_text()) == schema
 
 
-def test_evidence_for_a_parameter(capsys):
-    status, out, _ = run(capsys, "evidence", str(MINIMAL), "regions.valley.control")
+def test_evidence_for_a_parameter(cli):
+    status, out, _ = cli("evidence", str(MINIMAL), "regions.valley.control")
     assert status == 0
     assert out.splitlines()[0] == "1 claim behind regions.valley.control in mini"
     assert "front-report · confirmed · Example News · 2030-01-10" in out
@@ -234,8 +224,8 @@ def test_evidence_for_a_parameter(capsys):
     assert max(map(len, out.splitlines())) <= 80
 
 
-def test_evidence_all_claims_json(capsys):
-    status, out, _ = run(capsys, "evidence", str(MINIMAL), "--json")
+def test_evidence_all_claims_json(cli):
+    status, out, _ = cli("evidence", str(MINIMAL), "--json")
     document = json.loads(out)
     assert status == 0 and document["kind"] == "evidence" and document["path"] is None
     assert list(document["claims"]) == ["front-report", "judgement"]
@@ -246,31 +236,31 @@ def test_evidence_all_claims_json(capsys):
     assert document["claims"]["front-report"]["source"]["date"] == "2030-01-10"
 
 
-def test_evidence_shows_disputed_claims(capsys, tmp_path):
+def test_evidence_shows_disputed_claims(cli, tmp_path):
     path = tmp_path / "d.yaml"
     path.write_text(MINIMAL.read_text().replace(
         "    grade: confirmed\n", "    grade: unconfirmed\n    disputed: true\n"))
-    status, out, _ = run(capsys, "evidence", str(path), "actors.NO")
+    status, out, _ = cli("evidence", str(path), "actors.NO")
     assert status == 0 and "DISPUTED" not in out  # actors.NO cites only the judgement
-    status, out, _ = run(capsys, "evidence", str(path), "economy.NO")
+    status, out, _ = cli("evidence", str(path), "economy.NO")
     assert "front-report · unconfirmed · Example News · 2030-01-10 · DISPUTED" in out
 
 
-def test_evidence_for_a_path_that_names_nothing(capsys):
-    status, _, err = run(capsys, "evidence", "tutorial", "regions.atlantis")
+def test_evidence_for_a_path_that_names_nothing(cli):
+    status, _, err = cli("evidence", "tutorial", "regions.atlantis")
     assert status == 1
     assert "names no record or parameter" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("command", ["scenarios", "show", "validate", "new", "schema",
                                      "evidence"])
-def test_every_command_has_help_with_an_example(capsys, command):
-    status, out, _ = run(capsys, command, "--help")
+def test_every_command_has_help_with_an_example(cli, command):
+    status, out, _ = cli(command, "--help")
     assert status == 0
     assert "Example: ceasefire " + command in " ".join(out.split())
 
 
-def test_alaska_evidence_for_a_region_when_present(capsys):
+def test_alaska_evidence_for_a_region_when_present(cli):
     if "alaska-2025" not in builtin_names():
         pytest.skip("alaska-2025 is not there yet")
     from ceasefire.errors import ScenarioError
@@ -280,7 +270,7 @@ def test_alaska_evidence_for_a_region_when_present(capsys):
     except ScenarioError:
         pytest.skip("alaska-2025 does not validate yet")
     region = scenario.regions[0].id
-    status, out, _ = run(capsys, "evidence", "alaska-2025", f"regions.{region}.control")
+    status, out, _ = cli("evidence", "alaska-2025", f"regions.{region}.control")
     assert status == 0 and f"regions.{region}.control" in out
-    status, out, _ = run(capsys, "show", "alaska-2025")
+    status, out, _ = cli("show", "alaska-2025")
     assert status == 0 and max(map(len, out.splitlines())) <= 80
