@@ -67,8 +67,9 @@ def deals(
         raise InputError(f"--export {export}: unknown file type {export.suffix or '(none)'!r}; "
                          "allowed: .csv or .parquet; fix: name the file e.g. deals.csv")
     console = common.human_console(as_json)
-    result = explore_deals(scenario, draws=draws, rng=seed, start=start_month, p_star=min_prob,
-                           top=top, near=near)
+    with common.progress(console, "scoring every package"):
+        result = explore_deals(scenario, draws=draws, rng=seed, start=start_month,
+                               p_star=min_prob, top=top, near=near)
     if export is not None:
         write_table(result, export)
     _render(console, result)
