@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
 
 from ceasefire.cli import common
 from ceasefire.errors import InputError
@@ -140,11 +138,19 @@ def _share(p: float | None) -> str:
     return "-" if p is None else f"{100 * p:.0f}%"
 
 
-def _changes(summary: dict[str, Any]) -> str:
-    return "\n".join(f"{k}={v}" for k, v in summary["changes"].items()) or "(defaults only)"
+def _terms(changes: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in changes.items()) or "every issue at its default"
 
 
 def _render(console: Console, result: DealsResult) -> None:
+    """Blocks rather than wide tables, so that the output reads at 80 columns.
+
+    Each package gets a line with its P(all veto players accept) and each veto player's
+    P(accept) and expected surplus, then its terms, indented and wrapped.
+    """
+    from rich.padding import Padding
+    from rich.text import Text
+
     space = result.space
     console.print(f"[bold]{result.scenario['id']}[/]: deals signed {result.start}; "
                   f"{space['evaluated']:,} packages evaluated of {space['size']:,} "
@@ -154,49 +160,45 @@ def _render(console: Console, result: DealsResult) -> None:
     console.print(f"zone of agreement (P(all veto players accept) >= {result.p_star:g}): "
                   f"{result.zone['size']:,} packages; Pareto frontier of "
                   f"{', '.join(result.frontier['parties'])}: {result.frontier['size']:,}")
-    # the tables show the veto players; the JSON and the export hold every actor
+    # the text shows the veto players; the JSON and the export hold every actor
     actors = tuple(a for a in result.actors if result.veto[a] != "none") or result.actors
+    console.print(Text("per package: P(all accept) ± s.e.; then each veto player's "
+                       "P(accept) and expected surplus E[S]", style="dim"))
 
-    def table(title: str, first: str) -> Table:
-        t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-        t.add_column(first, no_wrap=True)
-        t.add_column("package (non-default terms)", overflow="fold", min_width=24)
-        t.add_column("P(all accept)", justify="right", no_wrap=True)
-        for a in actors:
-            t.add_column(f"{a}: P, E[S]", justify="right", no_wrap=True)
-        return t
+    def block(name: str, s: dict[str, Any], terms: str) -> None:
+        parties = "  ".join(f"{a} {_share(s['acceptance'][a]['p'])} "
+                            f"{s['surplus'][a]:+.3g}" for a in actors)
+        console.print(Text.assemble((f"{name}", "bold"), f"  {_pct(s['p_all_veto_accept'])}"
+                                    f"  {parties}"))
+        console.print(Padding(Text(terms), (0, 0, 0, 4)))
 
-    def row(t: Table, name: str, s: dict[str, Any], label: str | None = None) -> None:
-        t.add_row(name, label or _changes(s), _pct(s["p_all_veto_accept"]),
-                  *[f"{_share(s['acceptance'][a]['p'])} {s['surplus'][a]:+.3g}"
-                    for a in actors])
+    def heading(title: str) -> None:
+        console.print()
+        console.rule(Text(title, style="bold"), align="left")
 
-    solutions = table("Solutions", "solution")
+    heading("Solutions")
     for name, sol in result.solutions.items():
         if sol["package"] is None:
             blocking = ", ".join(sol["blocking"]) or "no package"
-            solutions.add_row(name, f"no agreement (blocked by {blocking})", "",
-                              *[""] * len(actors))
+            console.print(Text.assemble((name, "bold"),
+                                        f"  no agreement (blocked by {blocking})"))
         else:
-            row(solutions, name, sol["package"])
-    console.print(solutions)
-    best = table(f"Top {len(result.top)} packages by P(all veto players accept)", "#")
+            block(name, sol["package"], _terms(sol["package"]["changes"]))
+    heading(f"Top {len(result.top)} packages by P(all veto players accept)")
     for rank, s in enumerate(result.top, 1):
-        row(best, str(rank), s)
-    console.print(best)
+        block(f"#{rank}", s, _terms(s["changes"]))
     if result.proposals:
-        named = table("Named proposals", "proposal")
+        heading("Named proposals")
         for name, s in result.proposals.items():
-            row(named, name, s)
-        console.print(named)
+            block(name, s, _terms(s["changes"]))
     for name, by_distance in result.nearest.items():
+        heading(f"Nearest acceptable variants of {name}")
         if not by_distance:
-            console.print(f"{name}: no acceptable package within 3 changed terms")
+            console.print("no acceptable package within 3 changed terms")
             continue
-        t = table(f"Nearest acceptable variants of {name}", "changes")
         for distance, items in by_distance.items():
             for s in items:
-                label = "\n".join(f"{k}={v}" for k, v in s["changed_from_proposal"].items())
                 gain = s["gain"]["p_all_veto_accept"]
-                row(t, f"{distance} ({100 * gain:+.0f} pts)", s, label)
-        console.print(t)
+                block(f"{distance} change{'s' if int(distance) > 1 else ''} "
+                      f"({100 * gain:+.0f} pts)", s,
+                      "change " + _terms(s["changed_from_proposal"]))
