@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -29,8 +30,16 @@ def test_readme_command_runs(command, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     for part in command.split("&&"):
         argv = shlex.split(part)
+        target = None
+        if ">" in argv:  # a shell redirection of standard output
+            argv, target = argv[: argv.index(">")], argv[argv.index(">") + 1]
         assert argv[0] == "ceasefire"
-        assert main(argv[1:]) == 0, capsys.readouterr().err
+        status = main(argv[1:])
+        out, err = capsys.readouterr()
+        assert status == 0, err
+        if target is not None:
+            Path(target).write_text(out)
+            assert json.loads(out)["kind"] == argv[1]
 
 
 @pytest.mark.slow
