@@ -176,7 +176,10 @@ def analyze(
     clock["values"] = time.perf_counter() - start - clock["dynamics"]
 
     tell("line and solutions", 0.6)
-    line = _line(compiled, expected, core) if line_issue(compiled) is not None else None
+    if line_grid < 2:
+        raise InputError(f"line_grid must be at least 2 points, got {line_grid}")
+    line = (_line(compiled, expected, core, line_grid) if line_issue(compiled) is not None
+            else None)
     solutions = _solutions(compiled, core["timing"][0])
 
     tell("leverage", 0.7)
@@ -210,11 +213,12 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
     proposals = tuple(p.id for p in s.proposals)
     index = package_index(s, [p.terms for p in s.proposals])
     veto = veto_codes(s)
-    timing = []
+    timing, contexts = [], []
     for m in range(start_months):
-        context = deal_context(compiled, paths, params, streams, columns, total[m], m,
-                               war_cost_value=values["casualties"][m] + values["economy"][m])
-        timing.append(evaluate_packages(context, index, veto))
+        contexts.append(deal_context(compiled, paths, params, streams, columns, total[m], m,
+                                     war_cost_value=values["casualties"][m]
+                                     + values["economy"][m]))
+        timing.append(evaluate_packages(contexts[-1], index, veto))
 
     # Gains by waiting: fight m months, then sign; against signing now (MODELS.md 2).
     payoff = streams.payoff
@@ -224,19 +228,17 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
     deal_now = timing[0].value
     gains = np.stack([waited[m][None] + params.discount[None] ** m * timing[m].value - deal_now
                       for m in range(start_months)])  # [months, P, actors, draws]
-    return {"params": params, "streams": streams, "columns": columns, "veto": veto,
-            "index": index, "war_values": war_values, "proposals": proposals,
-            "timing": tuple(timing), "gains_by_waiting": gains}
+    return {"params": params, "context_now": contexts[0], "war_values": war_values,
+            "proposals": proposals, "timing": tuple(timing), "gains_by_waiting": gains}
 
 
-def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any]) -> dict[str, Any]:
+def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any],
+          points: int) -> dict[str, Any]:
     """Each party's reservation line now, and Rubinstein's split of the zone between them."""
     s = compiled.scenario
     issue = line_issue(compiled)
-    grid = np.linspace(0.0, 100.0, 101)
-    wv = core["war_values"]
-    context = deal_context(compiled, paths, core["params"], core["streams"], core["columns"],
-                           wv.total[0], 0, war_cost_value=wv.casualties[0] + wv.economy[0])
+    grid = np.linspace(0.0, 100.0, points)
+    context = core["context_now"]
     parties = [issue.line.gainer, issue.line.loser]
     net = line_net_surplus(compiled, paths, context, issue, grid, parties).net
     actors = [a.id for a in s.actors]
