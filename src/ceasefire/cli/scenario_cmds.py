@@ -252,11 +252,12 @@ def _render_scenario(console: Console, s: Scenario) -> None:
     if s.description:
         console.print(Text(" ".join(s.description.split()), style="dim"))
 
-    actors = _table("id", "name", "role", "side", "veto", "discount/month", "margin",
+    # the name on a line of its own under the id: long names would squeeze every column
+    actors = _table("actor", "role", "side", "veto", "discount/month", "margin",
                     title="Actors")
     for a in s.actors:
-        actors.add_row(a.id, a.name, a.role, a.side, a.veto, _quantity(a.discount_factor),
-                       _quantity(a.ratification_margin))
+        actors.add_row(Text.assemble((a.id, "bold"), "\n", a.name), a.role, a.side, a.veto,
+                       _quantity(a.discount_factor), _quantity(a.ratification_margin))
     console.print()
     console.print(actors)
 
