@@ -114,6 +114,10 @@ def print_summary(console: Console, result: Analysis, document: dict[str, Any]) 
         likely = document["likely_settlement"]
         console.print(f"[bold]likely settlement:[/] {likely['proposal']} "
                       f"(P all accept {_pct(likely['p_all_veto_accept'])})", highlight=False)
+        if likely["p_all_veto_accept"] < 0.5:
+            console.print("  no named proposal passes every veto with P >= 0.5 now; this is "
+                          "the least unlikely (see `ceasefire deals` for packages that do)",
+                          highlight=False)
         for reason in proposals[likely["proposal"]]["reasons"]:
             console.print(f"  · {reason}", highlight=False)
     line = document.get("line")
