@@ -395,12 +395,22 @@ def schema(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="FILE",
         help="Write the schema to FILE instead of standard output.")] = None,
+    results: Annotated[str | None, typer.Option(
+        "--results", metavar="KIND",
+        help="The schema of a result document instead: analyze, whatif, deals, forecast "
+             "or calibrate.")] = None,
 ) -> None:
-    """Print the JSON Schema of scenario files, for editors' completion and checks."""
+    """Print the JSON Schema of scenario files (or, with --results, of a --json result)."""
     from ceasefire.scenario.loading import write_text_atomic
-    from ceasefire.scenario.schema import scenario_schema_text
 
-    text = scenario_schema_text()
+    if results is not None:
+        from ceasefire.result_schemas import result_schema_text
+
+        text = result_schema_text(results)
+    else:
+        from ceasefire.scenario.schema import scenario_schema_text
+
+        text = scenario_schema_text()
     if out is None:
         typer.echo(text, nl=False)
         return
@@ -476,7 +486,8 @@ _EXAMPLES = {
     "show": "Example: [bold]ceasefire show tutorial[/]  or  [bold]ceasefire show my.yaml[/]",
     "validate": "Example: [bold]ceasefire validate my.yaml --json[/]",
     "new": "Example: [bold]ceasefire new my.yaml --from tutorial[/]",
-    "schema": "Example: [bold]ceasefire schema --out scenario.schema.json[/]",
+    "schema": "Example: [bold]ceasefire schema --out scenario.schema.json[/]  or  "
+              "[bold]ceasefire schema --results analyze[/]",
     "evidence": "Example: [bold]ceasefire evidence alaska-2025 regions.kramatorsk-belt.control"
                 "[/]",
 }
