@@ -301,10 +301,7 @@ def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> d
     levers = {lever.id: _difference(base, outcomes[1 + k]) for k, lever in enumerate(s.levers)}
     factors = {f: _difference(base, outcomes[1 + len(s.levers) + k])
                for k, f in enumerate(factor_names)}
-    wv = core["war_values"]
-    components = {"territory": wv.territory[0].mean(-1), "casualties": -wv.casualties[0].mean(-1),
-                  "economy": -wv.economy[0].mean(-1)}
-    return {"draws": sub.draws, "levers": levers, "factors": factors, "components": components}
+    return {"draws": sub.draws, "levers": levers, "factors": factors}
 
 
 def _difference(base: tuple[np.ndarray, ...], without: tuple[np.ndarray, ...]) -> dict[str, Any]:

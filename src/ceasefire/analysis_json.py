@@ -197,6 +197,4 @@ def _leverage(a: Analysis, actors: list[str]) -> dict[str, Any]:
                 "numbers, on the first draws",
         "levers": {lid: effect(e) for lid, e in lev["levers"].items()},
         "factors": {f: effect(e) for f, e in lev["factors"].items()},
-        "war_value_parts": {part: {x: float(v[k]) for k, x in enumerate(actors)}
-                            for part, v in lev["components"].items()},
     }

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ceasefire.dynamics import DAYS_PER_MONTH, simulate_war
+from ceasefire.results import summary
 from ceasefire.scenario import Scenario, load_scenario
 from ceasefire.scenario.compile import compile_scenario
 
@@ -22,7 +23,7 @@ __all__ = ["Calibration", "calibrate"]
 
 @dataclass(frozen=True)
 class Calibration:
-    """Model summaries over the first ``months`` months, ``{p10, p50, p90}`` over draws.
+    """Model summaries over the first ``months`` months, ``{mean, p10, p50, p90}`` over draws.
 
     ``gains_km2_per_month`` and ``casualties_per_day`` are per belligerent (mean over the
     months of each draw's realised path); ``revenue_vs_reference`` is each actor's oil and
@@ -48,8 +49,7 @@ class Calibration:
 
 
 def _bands(values: np.ndarray) -> dict[str, float]:
-    p10, p50, p90 = np.percentile(values, [10, 50, 90])
-    return {"p10": float(p10), "p50": float(p50), "p90": float(p90)}
+    return summary(values)
 
 
 def calibrate(scenario: Scenario | str, *, draws: int = 2000, rng: int = 0,

@@ -236,7 +236,6 @@ def _analyze() -> dict[str, Any]:
         "note": _TEXT,
         "levers": _by_id(_effect()),
         "factors": _by_id(_effect()),
-        "war_value_parts": _record({part: _by_actor(_NUMBER) for part in _WAR_PARTS}),
     })
     properties = {
         "horizon_months": {"type": "integer", "minimum": 1},
@@ -339,6 +338,8 @@ def _deals() -> dict[str, Any]:
         "proposals": _by_id(package),
         "nearest": _by_id(_map({"type": "string", "pattern": "^[0-9]+$"}, _list(variant))),
         "frontier": _record({"parties": actors, "size": _COUNT, "packages": _list(package)}),
+        "settings": _record({"dtype": {"enum": ["float32", "float64"]},
+                             "quantile": _ref("probability")}),
     }
     return _document(
         "deals", "ceasefire deals results",
@@ -381,7 +382,7 @@ def _forecast() -> dict[str, Any]:
 
 
 def _calibrate() -> dict[str, Any]:
-    bands = _by_actor(_ref("bands"))
+    bands = _by_actor(_ref("summary"))
     properties = {
         "months": {"type": "integer", "minimum": 1},
         "gains_km2_per_month": bands,
@@ -395,8 +396,8 @@ def _calibrate() -> dict[str, Any]:
         "calibrate", "ceasefire calibrate results",
         "The model's first months, to set beside the record: gains and casualties of each "
         "belligerent, oil and gas revenue against its reference level, when each fortified "
-        "region falls. Distributions over draws are {p10, p50, p90}.",
-        properties, run_required=False)
+        "region falls. Distributions over draws are {mean, p10, p50, p90}.",
+        properties)
 
 
 _BUILDERS = {"analyze": _analyze, "whatif": _whatif, "deals": _deals,

@@ -245,6 +245,8 @@ def calibrate_command(
     Monthly gains and daily casualties of each belligerent, oil and gas revenue in month
     0 against its reference level, and when each fortified region falls.
     """
+    import time
+
     from rich.table import Table
 
     from ceasefire.analysis import scenario_meta
@@ -253,11 +255,13 @@ def calibrate_command(
     from ceasefire.scenario import load_scenario
 
     loaded = load_scenario(scenario)
+    started = time.perf_counter()
     result = calibrate(loaded, draws=draws, rng=seed, months=months)
     console = common.human_console(as_json)
     if as_json:
         document = envelope("calibrate", scenario=scenario_meta(loaded), seed=seed, draws=draws)
         document.update(result.to_dict())
+        document["run"] = {"wall_s": {"total": round(time.perf_counter() - started, 4)}}
         common.print_json(document)
     table = Table(title=f"{loaded.id}: first {months} months (p10 / p50 / p90)",
                   title_justify="left")

@@ -82,8 +82,10 @@ def forecast_command(
         _write_atomic(plot, forecast_figure(results).to_html(include_plotlyjs="cdn"))
 
     if as_json:
+        # a scenario is hashed as every other kind hashes it; a table file by its table
+        digest = meta.get("hash") or content_hash(table.to_dict())
         doc = envelope("forecast", scenario={"id": meta["id"], "as_of": meta["as_of"],
-                                             "hash": content_hash(table.to_dict())},
+                                             "hash": digest},
                        seed=None, draws=None)
         doc["models"] = {name: result.summary() for name, result in results.items()}
         if skipped:
@@ -116,9 +118,9 @@ def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, dict[str, Any
                          f"scenarios cannot be loaded here ({error})") from None
     loaded = load_scenario(scenario)
     table = table_from_scenario(loaded, dimension)
-    as_of = getattr(loaded, "as_of", None)
-    meta = {"id": getattr(loaded, "id", scenario), "as_of": None if as_of is None else str(as_of),
-            "source": scenario}
+    from ceasefire.analysis import scenario_meta
+
+    meta = {**scenario_meta(loaded), "source": scenario}
     return table, SMPOptions(), meta
 
 

@@ -199,8 +199,8 @@ def explore_deals(
         top=[summary(int(r)) for r in order], proposals=proposals, nearest=nearest,
         frontier={"parties": [actors[k] for k in parties], "size": len(front),
                   "packages": [summary(int(r)) for r in front[:_FRONTIER_LISTED]]},
-        run={"wall_s": clock, "dtype": np.dtype(dtype).name, "workers": workers,
-             "quantile": quantile},
+        settings={"dtype": np.dtype(dtype).name, "quantile": quantile},
+        run={"wall_s": clock, "workers": workers},
         values=values, space_object=space)
 
 

@@ -54,8 +54,11 @@ class DealsResult:
         Proposal id -> distance (as a string) -> package summaries.
     frontier
         ``{parties, size, packages}`` of the belligerents' Pareto frontier.
+    settings
+        Choices that change the numbers: the float type of the fast path and the
+        quantile of the robustness score.
     run
-        Run metadata (wall times, dtype, workers): differs between identical runs.
+        Run metadata (wall times, workers): differs between identical runs.
     values, space_object
         The per-package arrays and the space (not serialised).
     """
@@ -76,12 +79,13 @@ class DealsResult:
     proposals: dict[str, Any]
     nearest: dict[str, Any]
     frontier: dict[str, Any]
+    settings: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
     values: SpaceValues | None = field(default=None, compare=False, repr=False)
     space_object: DealSpace | None = field(default=None, compare=False, repr=False)
 
     _FIELDS = ("start_month", "start", "p_star", "actors", "belligerents", "veto", "space",
-               "zone", "solutions", "top", "proposals", "nearest", "frontier")
+               "zone", "solutions", "top", "proposals", "nearest", "frontier", "settings")
 
     def to_dict(self) -> dict[str, Any]:
         """The ``deals`` JSON document (DESIGN.md section 9.9)."""

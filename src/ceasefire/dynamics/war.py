@@ -218,7 +218,7 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     inverse_area = 1 / np.maximum(area, 1e-12)[:, None, :]
 
     for t in range(months):
-        control[t] = held_km2 * inverse_area
+        np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[t])
         cash_floor = _at(floor, t)[actor_of]
         cash = np.where(cash_floor > 0,
                         np.clip(reserves[t, actor_of] / np.maximum(cash_floor, 1e-12), 0, 1), 1)
@@ -243,7 +243,7 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
         push = (_at(o_drift, t) + _at(o_loss, t) * (casualties[t, side] / reference - 1)
                 + _at(o_strikes, t))
         opinion[t + 1] = np.where(has_opinion, logistic_step(opinion[t], push), np.nan)
-    control[months] = held_km2 * inverse_area
+    np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[months])
 
     return WarPaths(regions=regions, belligerents=belligerents, actors=actors, area_km2=area,
                     control=control, gains_km2=gains, casualties=casualties,
