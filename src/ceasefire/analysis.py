@@ -121,6 +121,37 @@ class Analysis:
 
         return analysis_to_dict(self)
 
+    def to_frame(self) -> Any:
+        """A tidy table of acceptance: one row per start month, proposal and actor.
+
+        Columns: ``month`` (``YYYY-MM``), ``start_month``, ``proposal``, ``actor``,
+        ``required`` (a veto player for it), ``p_accept``, ``p_accept_se``,
+        ``mean_surplus``, ``p_all_veto_accept``, ``gains_by_waiting``. Needs pandas
+        (the ``tables`` extra).
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is in the tables extra
+            raise InputError("to_frame needs pandas; fix: pip install 'ceasefire[tables]'"
+                             ) from None
+        rows = []
+        actors = [a.id for a in self.scenario.actors]
+        for m, values in enumerate(self.timing):
+            p_accept = values.accept.mean(axis=-1)
+            se = np.sqrt(p_accept * (1 - p_accept) / self.draws)
+            surplus = values.surplus.mean(axis=-1)
+            p_all = values.all_veto_probability()
+            waiting = self.gains_by_waiting[m].mean(axis=-1)
+            for p, proposal in enumerate(self.proposals):
+                for k, actor in enumerate(actors):
+                    rows.append({"month": self.label(m), "start_month": m,
+                                 "proposal": proposal, "actor": actor,
+                                 "required": bool(values.required[p, k]),
+                                 "p_accept": p_accept[p, k], "p_accept_se": se[p, k],
+                                 "mean_surplus": surplus[p, k], "p_all_veto_accept": p_all[p],
+                                 "gains_by_waiting": waiting[p, k]})
+        return pd.DataFrame(rows)
+
 
 def analyze(
     scenario: Scenario | str,

@@ -63,3 +63,14 @@ def test_every_proposal_is_scored_with_reasons(result):
     scenario = load_scenario("tutorial")
     assert set(doc["proposals"]) == {p.id for p in scenario.proposals}
     assert all(p["reasons"] for p in doc["proposals"].values())
+
+
+def test_to_frame_is_tidy_and_agrees_with_the_document(result):
+    frame = result.to_frame()
+    assert len(frame) == 13 * len(result.proposals) * len(result.scenario.actors)
+    doc = result.to_dict()
+    row = frame[(frame.month == "2030-01") & (frame.proposal == "freeze") & (frame.actor == "NO")]
+    assert row.p_accept.item() == doc["proposals"]["freeze"]["acceptance"]["NO"]
+    later = frame[(frame.month == "2030-07") & (frame.proposal == "freeze")]
+    assert later.p_all_veto_accept.iloc[0] == doc["timing"]["freeze"]["2030-07"][
+        "p_all_veto_accept"]
