@@ -6,8 +6,6 @@ the engines are imported inside the command so ``ceasefire --help`` stays fast.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -112,22 +110,18 @@ def write_table(result: DealsResult, path: Path) -> None:
         except ImportError:
             raise InputError(f"--export {path}: Parquet needs pyarrow; fix: pip install "
                              "'ceasefire[tables]' or export to .csv") from None
+    from ceasefire._files import atomic_path
+
     table = package_table(result)
     folder = path.resolve().parent
     if not folder.is_dir():
         raise InputError(f"--export {path}: folder {folder} does not exist; fix: create it "
                          "or pick another path")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         if parquet:
             table.to_parquet(temporary, index=False)
         else:
             table.to_csv(temporary, index=False)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _pct(p: dict[str, float]) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,9 +75,11 @@ def forecast_command(
     band = eum_band(table) if "eum" in results else None
 
     if plot is not None:
+        from ceasefire._files import write_text_atomic
         from ceasefire.report.forecast_figures import forecast_figure
 
-        _write_atomic(plot, forecast_figure(results).to_html(include_plotlyjs="cdn"))
+        # plotly.js inlined: the page must open offline, with no request to a CDN
+        write_text_atomic(plot, forecast_figure(results).to_html(include_plotlyjs=True))
 
     if as_json:
         # a scenario is hashed as every other kind hashes it; a table file by its table
@@ -122,19 +122,6 @@ def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, dict[str, Any
 
     meta = {**scenario_meta(loaded), "source": scenario}
     return table, SMPOptions(), meta
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".",
-                                   prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _render(console: Any, table: Any, results: dict[str, Any], skipped: dict[str, str],

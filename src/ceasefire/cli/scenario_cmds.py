@@ -366,8 +366,8 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Start a new scenario as a full copy of a built-in, evidence and comments included."""
+    from ceasefire._files import write_text_atomic
     from ceasefire.scenario import builtin_names, load_scenario, read_scenario_text
-    from ceasefire.scenario.loading import write_text_atomic
 
     if target.exists() and not force:
         raise InputError(f"{target} already exists; hint: choose another name, or pass "
@@ -401,7 +401,7 @@ def schema(
              "or calibrate.")] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (or, with --results, of a --json result)."""
-    from ceasefire.scenario.loading import write_text_atomic
+    from ceasefire._files import write_text_atomic
 
     if results is not None:
         from ceasefire.result_schemas import result_schema_text

@@ -17,12 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 
+from ceasefire._files import write_text_atomic
 from ceasefire.errors import InputError
 from ceasefire.forecast.smp import SMPOptions
 from ceasefire.forecast.table import StakeholderTable, make_table
@@ -323,18 +323,6 @@ def _ktab_scale(table: StakeholderTable) -> tuple[np.ndarray, np.ndarray]:
     return unit, sal
 
 
-def _atomic_write(path: str | os.PathLike[str], text: str) -> None:
-    target = Path(path)
-    handle, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_ktab_csv(table: StakeholderTable, path: str | os.PathLike[str]) -> None:
     """Write a table as a KTAB CSV (positions rescaled to 0-100, saliences in 0-100)."""
     pos, sal = _ktab_scale(table)
@@ -351,7 +339,7 @@ def write_ktab_csv(table: StakeholderTable, path: str | os.PathLike[str]) -> Non
         for k in range(table.n_dimensions):
             row += [repr(float(pos[i, k])), repr(float(sal[i, k]))]
         out.writerow(row)
-    _atomic_write(path, buffer.getvalue())
+    write_text_atomic(path, buffer.getvalue(), newline="")
 
 
 def write_ktab_xml(
@@ -391,4 +379,4 @@ def write_ktab_xml(
             ET.SubElement(pair, "adjust").text = repr(float(table.accommodation[i, j]))
     ET.indent(root)
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    _atomic_write(path, text)
+    write_text_atomic(path, text, newline="")

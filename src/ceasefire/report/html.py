@@ -9,10 +9,8 @@ Content-Security-Policy forbids any network load (DESIGN.md sections 9.14 and 9.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
-import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ceasefire import __version__
+from ceasefire._files import write_text_atomic
 from ceasefire.analysis_json import probability, proposal_reasons
 from ceasefire.evidence import evidence_index, parameter_index
 from ceasefire.report import figures
@@ -69,21 +68,8 @@ def write_report(analysis: Analysis, out_dir: str | os.PathLike[str], *,
         When plotly (the ``report`` extra) is not installed.
     """
     page = render_report(analysis, sections=sections)
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / REPORT_NAME
-    # Not tempfile.mkstemp: its file is private (0600); this one gets the umask's mode,
-    # like any file the user writes.
-    temporary = folder / f".report-{os.getpid()}-{secrets.token_hex(6)}.html.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    target = Path(out_dir) / REPORT_NAME
+    write_text_atomic(target, page)
     return target
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,6 @@ __all__ = [
     "read_scenario_text",
     "scenario_from_dict",
     "scenario_to_dict",
-    "write_text_atomic",
 ]
 
 _BUILTIN_PACKAGE = "ceasefire.scenario.builtin"
@@ -180,27 +178,6 @@ def dump_scenario(scenario: Scenario) -> str:
     if yaml.load(text, Loader=_Loader) != yaml.load(yaml.safe_dump(data), Loader=_Loader):
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=100)
     return text
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so no half-written file is left."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- error formatting ---------------------------------------------------------------------
