@@ -9,7 +9,6 @@ summarises itself as the JSON document of DESIGN.md section 9.9.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from ceasefire.errors import InputError
 from ceasefire.results import content_hash
 from ceasefire.scenario import Scenario, load_scenario, scenario_to_dict
 from ceasefire.scenario.compile import CompiledScenario, compile_scenario
+from ceasefire.scenario.model import month_label
 
 __all__ = ["START_MONTHS", "Analysis", "analyze", "month_label", "scenario_meta"]
 
@@ -51,12 +51,6 @@ START_MONTHS = 13
 """Deals signed in months 0..12 are scored (DESIGN.md section 9.1)."""
 
 Progress = Callable[[str, float], None]
-
-
-def month_label(as_of: dt.date, month: int) -> str:
-    """Calendar label ``YYYY-MM`` of month ``month`` counted from the scenario's month."""
-    index = as_of.year * 12 + as_of.month - 1 + month
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def scenario_meta(scenario: Scenario) -> dict[str, Any]:

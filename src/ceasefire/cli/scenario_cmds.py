@@ -7,7 +7,6 @@ stays fast.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter
 from importlib import resources
@@ -145,12 +144,6 @@ def _percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
-def _month(as_of: dt.date, month: int) -> str:
-    """Calendar month ``YYYY-MM`` of a month index (month 0 is the scenario's month)."""
-    index = as_of.year * 12 + as_of.month - 1 + month
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _control_bar(control: dict[str, Any], marks: dict[str, str]) -> Text:
     """Draw who controls a region, one mark per actor (the same mark in every row)."""
     from ceasefire.scenario.values import point_value
@@ -244,6 +237,7 @@ def show(
 
 
 def _render_scenario(console: Console, s: Scenario) -> None:
+    from ceasefire.scenario.model import month_label
     from ceasefire.scenario.values import point_value
 
     console.print(Text(s.name, style="bold"))
@@ -282,7 +276,7 @@ def _render_scenario(console: Console, s: Scenario) -> None:
                         title="Levers")
         for lever in s.levers:
             levers.add_row(lever.id, lever.factor, lever.status,
-                           _month(s.as_of, lever.start_month),
+                           month_label(s.as_of, lever.start_month),
                            _percent(point_value(lever.probability)), str(len(lever.effects)))
         console.print()
         console.print(levers)

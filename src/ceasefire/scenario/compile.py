@@ -109,10 +109,7 @@ class CompiledScenario:
 
     def subset(self, draws: int) -> CompiledScenario:
         """Return the first ``draws`` draws (the same numbers as a run with fewer draws)."""
-        draws = min(draws, self.draws)
-        params = {k: (v[:draws] if np.ndim(v) else v) for k, v in self.params.items()}
-        active = {k: v[:draws] for k, v in self.lever_active.items()}
-        return replace(self, draws=draws, params=params, lever_active=active)
+        return self._draws(0, min(draws, self.draws), self.noise_seeds)
 
     def blocks(self, start: int, stop: int) -> CompiledScenario:
         """Return canonical blocks ``start..stop-1`` of draws, for chunked or distributed work.
@@ -123,10 +120,14 @@ class CompiledScenario:
         first, last = start * BLOCK, min(stop * BLOCK, self.draws)
         if not 0 <= first < last:
             raise InputError(f"blocks {start}..{stop} hold no draws of {self.draws}")
+        return self._draws(first, last, self.noise_seeds[start:stop])
+
+    def _draws(self, first: int, last: int,
+               noise_seeds: tuple[np.random.SeedSequence, ...]) -> CompiledScenario:
         params = {k: (v[first:last] if np.ndim(v) else v) for k, v in self.params.items()}
         active = {k: v[first:last] for k, v in self.lever_active.items()}
         return replace(self, draws=last - first, params=params, lever_active=active,
-                       noise_seeds=self.noise_seeds[start:stop])
+                       noise_seeds=noise_seeds)
 
     def with_months(self, months: int) -> CompiledScenario:
         """Return the same draws simulated over ``months`` months.
@@ -137,10 +138,6 @@ class CompiledScenario:
         if months < 1:
             raise InputError(f"months must be at least 1, got {months}")
         return replace(self, months=months)
-
-    def lever_paths(self) -> set[str]:
-        """Parameter paths that some lever changes."""
-        return {effect.path for lever in self.scenario.levers for effect in lever.effects}
 
 
 def compile_scenario(

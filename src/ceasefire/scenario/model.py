@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "Stakeholder",
     "Stakeholders",
+    "month_label",
 ]
 
 FORMAT_VERSION = 1
@@ -438,6 +439,15 @@ class Scenario(Record):
     def point(self, value: Quantity) -> float:
         """Return the central value of a number or uncertain value."""
         return point_value(value)
+
+
+def month_label(as_of: dt.date, month: int) -> str:
+    """Calendar label ``YYYY-MM`` of month ``month`` counted from the scenario's month.
+
+    Month 0 is the calendar month of ``as_of`` (DESIGN.md section 9.1).
+    """
+    index = as_of.year * 12 + as_of.month - 1 + month
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _by_id(items: list[Any], item_id: str, kind: str) -> Any:
