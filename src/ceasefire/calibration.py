@@ -48,10 +48,6 @@ class Calibration:
                 "months_to_fall": self.months_to_fall}
 
 
-def _bands(values: np.ndarray) -> dict[str, float]:
-    return summary(values)
-
-
 def calibrate(scenario: Scenario | str, *, draws: int = 2000, rng: int = 0,
               months: int = 6) -> Calibration:
     """Summarise the model's first ``months`` months for comparison with the record."""
@@ -60,8 +56,8 @@ def calibrate(scenario: Scenario | str, *, draws: int = 2000, rng: int = 0,
     realised = simulate_war(compiled, noise=True)
     expected = simulate_war(compiled, noise=False)
     bel = realised.belligerents
-    gains = {b: _bands(realised.gains_km2[:months, k].mean(axis=0)) for k, b in enumerate(bel)}
-    casualties = {b: _bands(realised.casualties[:months, k].mean(axis=0) / DAYS_PER_MONTH)
+    gains = {b: summary(realised.gains_km2[:months, k].mean(axis=0)) for k, b in enumerate(bel)}
+    casualties = {b: summary(realised.casualties[:months, k].mean(axis=0) / DAYS_PER_MONTH)
                   for k, b in enumerate(bel)}
     revenue = {}
     for k, actor in enumerate(realised.actors):
@@ -70,7 +66,7 @@ def calibrate(scenario: Scenario | str, *, draws: int = 2000, rng: int = 0,
             continue
         # month 0: the levers in force at the scenario date, before any announced one bites
         level = realised.revenue[0, k] / np.where(reference > 0, reference, 1)
-        revenue[actor] = _bands(level - 1)
+        revenue[actor] = summary(level - 1)
     fall = {}
     for i, region in enumerate(scenario.regions):
         if region.front is None or "fortified-city" not in region.features:

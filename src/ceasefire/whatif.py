@@ -103,5 +103,5 @@ def whatif(
     seed = resolve_seed(rng)
     base = analyze(base_scenario, draws=draws, rng=seed, **options)
     variant = analyze(variant_scenario, draws=draws, rng=seed, **options)
-    return WhatIf(base=base, variant=variant, changes={k: v for k, v in changes.items()},
+    return WhatIf(base=base, variant=variant, changes=changes,
                   levers=levers)
