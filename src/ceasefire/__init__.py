@@ -7,7 +7,8 @@ that every engine takes; engines are pure functions returning typed results::
 
     scenario = ceasefire.load_scenario("alaska-2025")
     result = ceasefire.analyze(scenario, draws=2000, rng=7)
-    result.to_dict()["likely_settlement"]
+    result.likely_settlement          # typed records; result.to_dict() is the --json document
+    result.to_frame("acceptance")     # tidy pandas tables
 
 The names below are imported on first use, so ``import ceasefire`` stays light.
 """
@@ -23,11 +24,14 @@ _LAZY = {
     "Scenario": "ceasefire.scenario",
     "load_scenario": "ceasefire.scenario",
     "builtin_names": "ceasefire.scenario",
-    "analyze": "ceasefire.analysis",
-    "Analysis": "ceasefire.analysis",
-    "whatif": "ceasefire.whatif",
-    "calibrate": "ceasefire.calibration",
-    "explore_deals": "ceasefire.deals",
+    "analyze": "ceasefire.workflows",
+    "whatif": "ceasefire.workflows",
+    "calibrate": "ceasefire.workflows",
+    "explore": "ceasefire.workflows",
+    "stakeholder_forecast": "ceasefire.workflows",
+    "AnalysisOptions": "ceasefire.workflows",
+    "DealOptions": "ceasefire.workflows",
+    "load_result": "ceasefire.results",
     "table_from_scenario": "ceasefire.forecast",
     "run_model": "ceasefire.forecast",
     "CeasefireError": "ceasefire.errors",

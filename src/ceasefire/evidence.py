@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from ceasefire.errors import InputError
 from ceasefire.scenario.model import Claim, Scenario, Sourced
 
-__all__ = ["claims_for", "evidence_index", "normalize_path", "parameter_index", "paths_related"]
+__all__ = ["WEAK_GRADES", "WeakRecord", "claims_for", "evidence_index", "normalize_path",
+           "parameter_index", "paths_related", "weak_evidence"]
+
+WEAK_GRADES = ("unconfirmed", "modelling-assumption")
+"""Grades of evidence that results resting on them are flagged for (DESIGN.md 9.15)."""
 
 _COLLECTIONS = ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
                 "proposals")
@@ -153,3 +158,61 @@ def claims_for(scenario: Scenario, path: str | None = None) -> list[Claim]:
         if paths_related(parameter, query):
             wanted.update(claim_ids)
     return [claim for claim in scenario.evidence if claim.id in wanted]
+
+
+class WeakRecord(NamedTuple):
+    """A record that drives results and cites weak claims."""
+
+    kind: str
+    id: str
+    claims: list[Claim]
+
+
+def _entity_claims(scenario: Scenario) -> dict[tuple[str, str], set[str]]:
+    """Claims cited by each record that drives results.
+
+    Actors (with their forces, economy and opinion), regions (with their front), levers,
+    and proposals (with their issues and chosen options).
+    """
+    index = parameter_index(scenario)
+    out: dict[tuple[str, str], set[str]] = {}
+    for path, claim_ids in index.items():
+        collection, record = path.split(".")[:2]
+        kind = {"forces": "actors", "economy": "actors", "opinion": "actors"}.get(
+            collection, collection)
+        if kind in ("actors", "regions", "levers", "proposals"):
+            out.setdefault((kind, record), set()).update(claim_ids)
+    for proposal in scenario.proposals:
+        key = ("proposals", proposal.id)
+        for issue_id, option_id in proposal.terms.items():
+            for path, claim_ids in index.items():
+                parts = path.split(".")
+                if parts[:2] != ["issues", issue_id]:
+                    continue
+                # the issue's own fields and the chosen option's, not the other options'
+                if parts[2] != "options" or parts[3] == option_id:
+                    out.setdefault(key, set()).update(claim_ids)
+    return out
+
+
+def is_weak(claim: Claim) -> bool:
+    """Whether results resting on ``claim`` are flagged: a weak grade, or disputed."""
+    return claim.grade in WEAK_GRADES or claim.disputed
+
+
+def weak_evidence(scenario: Scenario) -> list[WeakRecord]:
+    """Records that rest on weak evidence, in scenario order (DESIGN.md section 9.15).
+
+    ``kind`` is ``proposals``, ``levers``, ``regions`` or ``actors``; ``claims`` are the
+    unconfirmed, modelling-assumption or disputed claims the record (or its terms) cites.
+    """
+    claims = {c.id: c for c in scenario.evidence}
+    cited = _entity_claims(scenario)
+    out = []
+    for kind in ("proposals", "levers", "regions", "actors"):
+        for record in getattr(scenario, kind):
+            weak = [claims[c] for c in sorted(cited.get((kind, record.id), ()))
+                    if c in claims and is_weak(claims[c])]
+            if weak:
+                out.append(WeakRecord(kind, record.id, weak))
+    return out

@@ -1,42 +1,61 @@
-"""``ceasefire analyze`` and ``ceasefire whatif``: the main job and its variations."""
+"""``ceasefire analyze``, ``whatif``, ``calibrate`` and ``report``: the main job and its variations.
+
+The commands parse, call the workflows (:mod:`ceasefire.workflows`) and render the typed
+results they return; every number and every rule comes from the result.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from ceasefire.cli import common
+from ceasefire.cli import common, complete
+from ceasefire.cli.common import text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ceasefire.analysis import Analysis
+    from ceasefire.results import AnalyzeResult, Estimate, LineQuestion, Summary
 
 DEFAULT_SCENARIO = "alaska-2025"
+ANALYZE_DRAWS_MAX = 20_000  # ceasefire.bargaining.analysis.MAX_DRAWS (kept import-free here)
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``analyze`` and ``whatif`` to the application."""
+    """Add ``analyze``, ``calibrate``, ``whatif`` and ``report`` to the application."""
     app.command(
         "analyze",
-        epilog="Example: ceasefire analyze alaska-2025 --draws 10000 --seed 7 --out report/",
+        epilog="Example: ceasefire analyze tutorial --draws 500 --seed 7 --out report/",
     )(analyze_command)
     app.command(
         "calibrate",
-        epilog="Example: ceasefire calibrate alaska-2025 --months 6 --seed 0",
+        epilog="Example: ceasefire calibrate tutorial --months 6 --seed 0",
     )(calibrate_command)
     app.command(
         "whatif",
-        epilog="Example: ceasefire whatif alaska-2025 --lever arms-package-10bn=on "
-               "--set actors.RU.discount_factor=0.95",
+        epilog="Example: ceasefire whatif tutorial --draws 300 --lever arms-package=off "
+               "--set actors.SO.discount_factor=0.95",
     )(whatif_command)
+    app.command(
+        "report",
+        epilog="Example: ceasefire analyze tutorial --json --no-report > results.json && "
+               "ceasefire report results.json --out report/",
+    )(report_command)
+
+
+def _scenario_argument() -> typer.models.ArgumentInfo:
+    return typer.Argument(DEFAULT_SCENARIO, help="Built-in name or scenario YAML file.",
+                          autocompletion=complete.scenarios)
 
 
 def analyze_command(
-    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or scenario YAML file."),
-    draws: int = typer.Option(2000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+    scenario: str = _scenario_argument(),
+    draws: int = typer.Option(2000, "--draws", "-n", min=1, max=ANALYZE_DRAWS_MAX,
+                              help=f"Monte Carlo draws (at most {ANALYZE_DRAWS_MAX:,}: every "
+                                   "draw's war paths are kept in memory)."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Root seed (default: random, "
                                     "recorded in the results)."),
     horizon: int | None = typer.Option(None, "--horizon", min=1, max=240,
@@ -44,11 +63,15 @@ def analyze_command(
     out: Path = typer.Option(Path("ceasefire-report"), "--out", help="Folder for report.html."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
     decomposition_draws: int = typer.Option(2000, "--decomposition-draws", min=1,
+                                            max=ANALYZE_DRAWS_MAX,
                                             help="Draws for the leverage decomposition."),
-    deals: bool = typer.Option(False, "--deals", help="Add the whole deal space to the "
-                               "report (solutions, Pareto plot); takes a few seconds more."),
-    deals_draws: int = typer.Option(500, "--deals-draws", min=1,
+    deals: bool = typer.Option(False, "--deals", help="Add the whole deal space (solutions, "
+                               "zone, Pareto plot) to the results and the report."),
+    deals_draws: int = typer.Option(500, "--deals-draws", min=1, max=ANALYZE_DRAWS_MAX,
                                     help="Draws for the deal space with --deals."),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
+                                help="Threads for independent runs (the war paths of each "
+                                     "lever, chunks of packages)."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
 ) -> None:
     """Run every engine on a scenario: war paths, war values, proposals, timing, leverage.
@@ -56,144 +79,200 @@ def analyze_command(
     Prints a summary and writes a self-contained HTML report (offline) to --out.
     """
     from ceasefire._memory import keep_freed_memory
-    from ceasefire.analysis import analyze
+    from ceasefire.workflows import DealOptions, analyze
 
+    if not no_report:
+        common.check_output(out / "report.html", "--out")
     keep_freed_memory()
     console = common.human_console(as_json)
     with common.progress(console, "analysing") as tell:
-        result = analyze(scenario, draws=draws, rng=seed, horizon=horizon,
-                         decomposition_draws=decomposition_draws, progress=tell)
-        document = result.to_dict()
-        report_path = None
+        result = analyze(scenario, rng=seed, draws=draws, horizon=horizon,
+                         decomposition_draws=decomposition_draws, workers=workers,
+                         deals=DealOptions(draws=deals_draws) if deals else None,
+                         progress=tell)
         if not no_report:
             tell("report", 0.95)
-            report_path = _write_report(result, out, deals_draws if deals else 0)
-    if report_path is not None:
-        document["run"]["report"] = str(report_path)
+            result = result.with_run(report=str(_write_report(result, scenario, out)))
     if as_json:
-        common.print_json(document)
-    print_summary(console, result, document)
-    if report_path is not None:
-        console.print(f"report: {report_path}", highlight=False)
+        common.print_json(result.to_dict())
+        return
+    print_summary(console, result)
+    if "report" in result.run:
+        console.print(text(f"report: {result.run['report']}"), highlight=False)
 
 
-def _write_report(result: Analysis, out: Path, deals_draws: int) -> Path:
-    from ceasefire.report.html import write_report
-    from ceasefire.report.sections import extra_sections
+def _write_report(result: AnalyzeResult, scenario: str, out: Path) -> Path:
+    from ceasefire.report import write_report
+    from ceasefire.workflows import scenario_of
 
-    return write_report(result, out, sections=extra_sections(result, deals_draws=deals_draws))
+    return write_report(result, scenario_of(scenario, horizon=result.horizon_months), out)
 
 
-def print_summary(console: Console, result: Analysis, document: dict[str, Any]) -> None:
+def report_command(
+    results: Path = typer.Argument(..., help="A results file written by "
+                                   "`ceasefire analyze --json`.", show_default=False),
+    scenario: str | None = typer.Option(None, "--scenario", help="The scenario it was run "
+                                        "on (default: the built-in named in the file)."),
+    out: Path = typer.Option(Path("ceasefire-report"), "--out", help="Folder for report.html."),
+) -> None:
+    """Render the HTML report of a saved ``analyze`` result, without running any engine.
+
+    The scenario supplies the map and the sources; its content hash must match the one
+    recorded in the results.
+    """
+    from ceasefire.errors import InputError
+    from ceasefire.report import write_report
+    from ceasefire.results import AnalyzeResult, ScenarioMeta, load_result
+    from ceasefire.workflows import scenario_of
+
+    common.check_output(out / "report.html", "--out")
+    try:
+        document = json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{results}: cannot read it ({error.__class__.__name__}: "
+                         f"{getattr(error, 'strerror', None) or error}); fix: check the path"
+                         ) from None
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise InputError(f"{results}: not a JSON document ({error}); fix: pass the output "
+                         "of `ceasefire analyze --json`") from None
+    result = load_result(document)
+    if not isinstance(result, AnalyzeResult):
+        raise InputError(f"{results}: a {result.kind!r} result; the report renders "
+                         "'analyze' results (fix: ceasefire analyze ... --json > FILE)")
+    loaded = scenario_of(scenario or result.scenario.id, horizon=result.horizon_months)
+    if ScenarioMeta.of(loaded).hash != result.scenario.hash:
+        raise InputError(f"{results}: was run on a different version of scenario "
+                         f"{result.scenario.id!r} (content hash differs); fix: pass the "
+                         "scenario file it was run on with --scenario")
+    path = write_report(result, loaded, out)
+    common.err_console.print(text(f"report: {path}"), highlight=False)
+
+
+def print_summary(console: Console, result: AnalyzeResult) -> None:
     """The analyst's summary: window, proposals by party, likely settlement, levers."""
-    from rich import box
-    from rich.table import Table
-
-    s = result.scenario
-    console.rule(f"[bold]{s.name}[/]")
-    console.print(f"as of {s.as_of}  ·  {result.draws} draws  ·  seed {result.seed}  ·  "
-                  f"horizon {result.horizon} months", highlight=False)
-    proposals = document["proposals"]
-    if proposals:
-        vetoes = [a.id for a in s.actors
-                  if any(a.id in p["veto_players"] for p in proposals.values())]
-        table = Table(title="Named proposals, signed now: P(accept)", title_justify="left",
-                      box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("proposal", overflow="fold", max_width=34)
-        for actor in vetoes:
-            table.add_column(actor, justify="right")
-        table.add_column("all", justify="right", style="bold")
-        table.add_column("window", justify="right")
+    scenario = result.scenario
+    console.rule(text(f"{scenario.id} as of {scenario.as_of}", "bold"))
+    console.print(text(f"{result.draws:,} draws · seed {result.seed} · horizon "
+                       f"{result.horizon_months} months"), highlight=False)
+    proposals = result.proposals
+    if not proposals:
+        console.print("The scenario names no proposals: nothing to score. Add some under "
+                      "`proposals`, or explore every package with `ceasefire deals`.")
+    else:
+        vetoes = [a for a in _actors(result) if any(a in p.veto_players
+                                                    for p in proposals.values())]
+        table = common.table("proposal", *vetoes, "all", "window opens",
+                             title="Named proposals signed now: P(accept), % of draws",
+                             numbers=(*vetoes, "all"))
         for pid, p in proposals.items():
-            cells = [_pct(p["acceptance"][a]) if a in p["veto_players"] else "·" for a in vetoes]
-            window = p["window"]["opens"] or "shut"
-            table.add_row(pid, *cells, _pct(p["p_all_veto_accept"]), window)
+            cells = [_pct(p.acceptance[a]) if a in p.veto_players else "·" for a in vetoes]
+            table.add_row(text(pid), *cells, _pct(p.p_all_veto_accept),
+                          p.window.opens or "not within 12 months")
         console.print(table)
-        console.print("window: first month in which a deal signed then passes every veto "
-                      "with P >= 0.5; · not a veto player for it", style="dim")
-        likely = document["likely_settlement"]
-        console.print(f"[bold]likely settlement:[/] {likely['proposal']} "
-                      f"(P all accept {_pct(likely['p_all_veto_accept'])})", highlight=False)
-        if likely["p_all_veto_accept"] < 0.5:
-            console.print("  no named proposal passes every veto with P >= 0.5 now; this is "
-                          "the least unlikely (see `ceasefire deals` for packages that do)",
-                          highlight=False)
-        for reason in proposals[likely["proposal"]]["reasons"]:
-            console.print(f"  · {reason}", highlight=False)
-    line = document.get("line")
-    if line:
-        _print_line(console, line)
-    _print_levers(console, document)
-    blockers = document["solutions"]["blocked_by"]
-    nash = document["solutions"]["nash"]["proposal"]
-    console.print(f"Nash bargaining over the named proposals: {nash or 'no agreement'}"
-                  + (f" (blocked by {', '.join(blockers)})" if blockers else ""), highlight=False)
+        console.print(f"window: the first month in which a deal signed then passes every veto "
+                      f"with P ≥ {next(iter(proposals.values())).window.p_star:.0%}; "
+                      "· = not a veto player for it", style="dim", highlight=False)
+        likely = result.likely_settlement
+        if likely is not None:
+            console.print(text(f"likely settlement: {likely.proposal} (P all accept "
+                               f"{_pct(likely.p_all_veto_accept)}, ± "
+                               f"{likely.p_all_veto_accept.se:.0%})", "bold"), highlight=False)
+            if likely.p_all_veto_accept.p < 0.5:
+                console.print("  no named proposal passes every veto with P ≥ 50 % now; this "
+                              "is the least unlikely (`ceasefire deals` shows packages that "
+                              "do)", highlight=False)
+            for reason in proposals[likely.proposal].reasons:
+                _hanging(console, "  · ", reason)
+    if result.line is not None:
+        _print_line(console, result.line)
+    _print_levers(console, result)
+    nash = result.solutions.get("nash")
+    answer = nash.proposal if nash is not None and nash.proposal else "no agreement"
+    blocked = f" (blocked by {', '.join(result.blockers)})" if result.blockers else ""
+    console.print(text(f"Nash bargaining over the named proposals: {answer}{blocked}"),
+                  highlight=False)
 
 
-def _print_line(console: Console, line: dict[str, Any]) -> None:
-    gainer, loser = line["gainer"], line["loser"]
-    low, high = line["gainer_reservation"], line["loser_reservation"]
-    console.print(f"[bold]line question[/] ({line['issue']}, 0 = freeze, 100 = all):", )
-    console.print(f"  {gainer} accepts a line from x = {_num(low)} (median); "
-                  f"{loser} concedes up to x = {_num(high)} (median); "
-                  f"zone open in {_pct(line['p_zone_open']['p'])} of draws", highlight=False)
-    rub = line["rubinstein"]
-    if rub["gainer_first"]:
-        console.print(f"  Rubinstein split: x = {rub['gainer_first']['p50']:.0f} if {gainer} "
-                      f"proposes first, {rub['loser_first']['p50']:.0f} if {loser} does",
-                      highlight=False)
+def _actors(result: AnalyzeResult) -> list[str]:
+    return list(result.war_value)
 
 
-def _print_levers(console: Console, document: dict[str, Any], top: int = 5) -> None:
-    from rich import box
-    from rich.table import Table
+def _hanging(console: Console, lead: str, body: str) -> None:
+    """Print ``body`` wrapped, its continuation lines indented under its first word."""
+    from rich.padding import Padding
 
-    levers = document["leverage"]["levers"]
+    console.print(Padding(text(lead.strip() + " " + body), (0, 0, 0, len(lead) - 2)),
+                  highlight=False)
+
+
+def _print_line(console: Console, line: LineQuestion) -> None:
+    gainer, loser = line.gainer, line.loser
+    console.print(text(f"line question ({line.issue}; x from 0 = today's line to 100 = all "
+                       f"of it to {gainer}):", "bold"), highlight=False)
+    _hanging(console, "  ", f"{gainer} accepts a line from x = {_num(line.gainer_reservation)}"
+             f" (median); {loser} concedes up to x = {_num(line.loser_reservation)} (median); "
+             f"a zone of agreement is open in {_pct(line.p_zone_open)} of draws")
+    rub = line.rubinstein
+    if rub.gainer_first is not None and rub.loser_first is not None:
+        _hanging(console, "  ", f"Rubinstein's split: x = {rub.gainer_first.p50:.0f} if "
+                 f"{gainer} proposes first, {rub.loser_first.p50:.0f} if {loser} does "
+                 "(medians over draws with a zone)")
+
+
+def _print_levers(console: Console, result: AnalyzeResult, top: int = 5) -> None:
+    levers = result.leverage.levers
     if not levers:
         return
-    impact = {lid: max((abs(v) for v in e["p_all_veto_accept"].values()), default=0.0)
+    impact = {lid: max((abs(d.d) for d in e.p_all_veto_accept.values()), default=0.0)
               for lid, e in levers.items()}
-    table = Table(title=f"Levers that matter most (with minus without, "
-                        f"{document['leverage']['draws']} draws)", title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("lever", overflow="fold", max_width=34)
-    belligerents = list(document["gains_km2"])
-    for actor in belligerents:
-        table.add_column(f"W {actor}", justify="right")
-    table.add_column("max ΔP all", justify="right")
+    belligerents = list(result.gains_km2)
+    table = common.table("lever", *(f"war value {a}" for a in belligerents),
+                         "largest change in P(all accept)",
+                         title=f"Levers that matter most (with it minus without it, "
+                               f"{result.leverage.draws:,} draws)",
+                         numbers=(*(f"war value {a}" for a in belligerents),
+                                  "largest change in P(all accept)"))
     for lid in sorted(impact, key=lambda k: -impact[k])[:top]:
-        w = levers[lid]["war_value"]
-        table.add_row(lid, *[f"{w[a]:+.1f}" for a in belligerents], f"{impact[lid]:.0%}")
+        w = levers[lid].war_value
+        table.add_row(text(lid), *[f"{w[a]:+,.1f}" for a in belligerents],
+                      f"{100 * impact[lid]:.0f} points")
     console.print(table)
+    console.print("war values in each party's own value units", style="dim")
 
 
-def _pct(p: float | None) -> str:
-    return "–" if p is None else f"{p:.0%}"
+def _pct(p: Estimate | float | None) -> str:
+    if p is None:
+        return "–"
+    value = p if isinstance(p, float) else p.p
+    return f"{value:.0%}"
 
 
-def _num(summary: dict[str, float] | None) -> str:
-    return "none" if summary is None else f"{summary['p50']:.0f}"
+def _num(summary: Summary | None) -> str:
+    return "none" if summary is None else f"{summary.p50:.0f}"
 
 
 def whatif_command(
-    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or scenario YAML file."),
+    scenario: str = _scenario_argument(),
     set_: list[str] = typer.Option([], "--set", help="PATH=VALUE, e.g. "
-                                   "actors.RU.discount_factor=0.95 (repeatable)."),
-    lever: list[str] = typer.Option([], "--lever", help="ID=on|off (repeatable)."),
-    draws: int = typer.Option(2000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+                                   "actors.RU.discount_factor=0.95 (repeatable).",
+                                   autocompletion=complete.parameters),
+    lever: list[str] = typer.Option([], "--lever", help="ID=on|off (repeatable).",
+                                    autocompletion=complete.levers),
+    draws: int = typer.Option(2000, "--draws", "-n", min=1, max=ANALYZE_DRAWS_MAX,
+                              help=f"Monte Carlo draws (at most {ANALYZE_DRAWS_MAX:,})."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Root seed (shared by both runs)."),
     horizon: int | None = typer.Option(None, "--horizon", min=1, max=240),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
+                                help="Threads for independent runs."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
 ) -> None:
     """Re-run the analysis with levers or parameters changed and show the difference.
 
     Both runs share one seed, so differences are the change's effect on the same draws.
     """
-    from rich.table import Table
-
     from ceasefire.errors import InputError
     from ceasefire.scenario.edit import parse_assignment
-    from ceasefire.whatif import whatif
+    from ceasefire.workflows import whatif
 
     changes = dict(parse_assignment(item) for item in set_)
     levers = {}
@@ -206,36 +285,37 @@ def whatif_command(
         raise InputError("whatif needs at least one --set PATH=VALUE or --lever ID=on|off")
     console = common.human_console(as_json)
     with common.progress(console, "what-if"):
-        result = whatif(scenario, changes=changes, levers=levers, draws=draws, rng=seed,
-                        horizon=horizon, decomposition_draws=min(draws, 500))
-        document = result.to_dict()
+        result = whatif(scenario, changes=changes, levers=levers, rng=seed, draws=draws,
+                        horizon=horizon, workers=workers,
+                        decomposition_draws=min(draws, 500))
     if as_json:
-        common.print_json(document)
-    table = Table(title="P(accept), signed now: base → variant", title_justify="left")
-    table.add_column("proposal", overflow="fold", max_width=26)
-    actors = [a.id for a in result.base.scenario.actors if a.veto == "all"]
-    for actor in actors:
-        table.add_column(actor, justify="right")
-    table.add_column("all", justify="right", style="bold")
-    for pid, p in document["proposals"].items():
-        cells = [_change(p["acceptance"][a]) for a in actors]
-        table.add_row(pid, *cells, _change(p["p_all_veto_accept"]))
+        common.print_json(result.to_dict())
+        return
+    vetoes = sorted({a for p in result.base.proposals.values() for a in p.veto_players},
+                    key=_actors(result.base).index)
+    table = common.table("proposal", *vetoes, "all",
+                         title="P(accept) signed now, % of draws: base → variant",
+                         numbers=(*vetoes, "all"))
+    for pid, p in result.proposals.items():
+        cells = [f"{p.acceptance[a].base:.0%} → {p.acceptance[a].variant:.0%}"
+                 if a in p.acceptance else "·" for a in vetoes]
+        table.add_row(text(pid), *cells, f"{p.p_all_veto_accept.base:.0%} → "
+                      f"{p.p_all_veto_accept.variant:.0%}")
     console.print(table)
-    for actor, w in document["war_value"].items():
-        console.print(f"war value {actor}: {w['base']:.1f} → {w['variant']:.1f} "
-                      f"({w['difference']:+.1f})", highlight=False)
-    likely = document["likely_settlement"]
-    console.print(f"likely settlement: {likely['base']['proposal']} → "
-                  f"{likely['variant']['proposal']}", highlight=False)
-
-
-def _change(t: dict[str, float]) -> str:
-    return f"{t['base']:.0%}→{t['variant']:.0%}"
+    for actor, w in result.war_value.items():
+        if w.base or w.variant:
+            console.print(text(f"war value of {actor} now: {w.base:,.1f} → {w.variant:,.1f} "
+                               f"({w.difference:+,.1f} in {actor}'s value units)"),
+                          highlight=False)
+    likely = result.likely_settlement
+    console.print(text(f"likely settlement: {likely['base']} → {likely['variant']}"),
+                  highlight=False)
 
 
 def calibrate_command(
-    scenario: str = typer.Argument(DEFAULT_SCENARIO, help="Built-in name or scenario YAML file."),
-    draws: int = typer.Option(2000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+    scenario: str = _scenario_argument(),
+    draws: int = typer.Option(2000, "--draws", "-n", min=1, max=100_000,
+                              help="Monte Carlo draws (at most 100,000)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Root seed."),
     months: int = typer.Option(6, "--months", min=1, max=48, help="First months to summarise."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -245,39 +325,29 @@ def calibrate_command(
     Monthly gains and daily casualties of each belligerent, oil and gas revenue in month
     0 against its reference level, and when each fortified region falls.
     """
-    import time
+    from ceasefire.workflows import calibrate
 
-    from rich.table import Table
-
-    from ceasefire.analysis import scenario_meta
-    from ceasefire.calibration import calibrate
-    from ceasefire.results import envelope
-    from ceasefire.scenario import load_scenario
-
-    loaded = load_scenario(scenario)
-    started = time.perf_counter()
-    result = calibrate(loaded, draws=draws, rng=seed, months=months)
-    console = common.human_console(as_json)
+    result = calibrate(scenario, draws=draws, rng=seed, months=months)
     if as_json:
-        document = envelope("calibrate", scenario=scenario_meta(loaded), seed=seed, draws=draws)
-        document.update(result.to_dict())
-        document["run"] = {"wall_s": {"total": round(time.perf_counter() - started, 4)}}
-        common.print_json(document)
-    table = Table(title=f"{loaded.id}: first {months} months (p10 / p50 / p90)",
-                  title_justify="left")
-    table.add_column("quantity")
-    table.add_column("model", justify="right")
+        common.print_json(result.to_dict())
+        return
+    console = common.human_console(as_json)
+    table = common.table("quantity", "model: p10 / p50 / p90", wrap=("quantity",),
+                         title=f"{result.scenario.id}: the first {months} months",
+                         numbers=("model: p10 / p50 / p90",))
 
-    def bands(b: dict[str, float], fmt: str) -> str:
-        return " / ".join(format(b[k], fmt) for k in ("p10", "p50", "p90"))
+    def bands(b: Summary, fmt: str) -> str:
+        return " / ".join(format(getattr(b, k), fmt) for k in ("p10", "p50", "p90"))
 
     for actor, b in result.gains_km2_per_month.items():
-        table.add_row(f"{actor} gains, km² a month", bands(b, ",.0f"))
+        table.add_row(text(f"{actor} gains, km² a month"), bands(b, ",.0f"))
     for actor, b in result.casualties_per_day.items():
-        table.add_row(f"{actor} casualties a day", bands(b, ",.0f"))
+        table.add_row(text(f"{actor} casualties a day"), bands(b, ",.0f"))
     for actor, b in result.revenue_vs_reference.items():
-        table.add_row(f"{actor} oil and gas revenue vs reference (month 0)", bands(b, "+.1%"))
+        table.add_row(text(f"{actor} oil and gas revenue in month 0 against its reference"),
+                      bands(b, "+.1%"))
     for region, fall in result.months_to_fall.items():
-        when = "holds out" if fall["p50"] is None else f"month {fall['p50']:.0f} (median)"
-        table.add_row(f"{region}: falls ({fall['share_taken']:.0%} of draws)", when)
+        when = ("holds out in every draw" if fall.month_p50 is None
+                else f"month {fall.month_p50:.0f} (median)")
+        table.add_row(text(f"{region} falls ({fall.taken.p:.0%} of draws)"), when)
     console.print(table)

@@ -12,9 +12,8 @@ from ceasefire.deals.evaluate import (
     evaluate_space,
     value_coefficients,
 )
-from ceasefire.deals.explore import explore_deals, package_summary
+from ceasefire.deals.explore import DealOptions, explore_deals, package_summary
 from ceasefire.deals.pareto import combine_fronts, dominated_by, pareto_front
-from ceasefire.deals.results import DealsResult
 from ceasefire.deals.search import (
     Choice,
     admissible,
@@ -32,8 +31,8 @@ from ceasefire.deals.space import DEFAULT_CAP, DealSpace, deal_space
 __all__ = [
     "DEFAULT_CAP",
     "Choice",
+    "DealOptions",
     "DealSpace",
-    "DealsResult",
     "SpaceValues",
     "admissible",
     "blocking_parties",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import Field
 
 from ceasefire.bargaining import valuation_context, veto_codes
 from ceasefire.deals.beyond import frontier_packages
 from ceasefire.deals.evaluate import SpaceValues, evaluate_options, evaluate_space
-from ceasefire.deals.results import DealsResult
 from ceasefire.deals.search import (
     Choice,
     frontier,
@@ -21,112 +21,105 @@ from ceasefire.deals.search import (
     zone_of_agreement,
 )
 from ceasefire.deals.space import DEFAULT_CAP, DealSpace, deal_space
+from ceasefire.dynamics import WarPaths
 from ceasefire.errors import InputError, ModelError
-from ceasefire.scenario import Scenario, load_scenario
+from ceasefire.options import Options
+from ceasefire.results import DealsResult, LikelySettlement, Package, ScenarioMeta
+from ceasefire.results.deals import Frontier, Gain, PackageSolution, Settings, Space, Variant, Zone
+from ceasefire.results.stats import standard_error
+from ceasefire.scenario.compile import CompiledScenario
+from ceasefire.scenario.model import month_label
 
-__all__ = ["explore_deals", "package_summary"]
+__all__ = ["DealOptions", "explore_deals", "package_summary"]
+
+
+class DealOptions(Options):
+    """The choices of a deal-space exploration (the seed comes apart, as ``rng``)."""
+
+    draws: int = Field(2000, ge=1, le=100_000, description="Monte Carlo draws.")
+    start: int = Field(0, ge=0, le=12, description=(
+        "Month the deal is signed (0 = the scenario's month; DESIGN.md 9.1)."))
+    p_star: float = Field(0.5, gt=0, le=1, description=(
+        "Threshold of the zone of agreement (DESIGN.md 9.7)."))
+    top: int = Field(10, ge=1, le=1000, description="Packages listed by P(all accept).")
+    near: tuple[str, ...] | None = Field(None, description=(
+        "Proposal ids whose nearest acceptable variants are listed (default: all)."))
+    cap: int = Field(DEFAULT_CAP, ge=1, description=(
+        "Packages enumerated at most; past it, only the belligerents' Pareto frontier is "
+        "searched (exactly), and the result says so."))
+    dtype: Literal["float32", "float64"] = Field("float32", description=(
+        "float32 (fast) or float64 (exact to the per-package evaluation)."))
+    quantile: float = Field(0.1, ge=0, le=1, description=(
+        "Quantile of the robust score (the worst case over draws)."))
+    workers: int = Field(1, ge=1, le=64, description="Threads over chunks of packages.")
+    every_actor: bool = Field(False, description=(
+        "Count the acceptance of actors without a veto too (default: only the veto "
+        "players', which decide)."))
 
 _FRONTIER_LISTED = 200
 """Frontier packages listed in the summary at most (the size is always given)."""
 
+LIKELY_RULE = ("highest P(all veto players accept) over the declared space, ties broken by "
+               "the Nash product")
+
 
 def package_summary(space: DealSpace, values: SpaceValues, row: int,
-                    actors: tuple[str, ...], options: np.ndarray) -> dict[str, Any]:
-    """One package as plain data: terms by id, probabilities with standard errors."""
+                    actors: tuple[str, ...], options: np.ndarray) -> Package:
+    """One package: terms by id, probabilities with standard errors, stakes."""
     p = values.p_accept[row]
-    se = values.standard_error(p)
-    counted = np.isfinite(p)
+    se = standard_error(p, values.draws)
+    surplus = values.mean_surplus[row]
+    required = values.required[row]
+    stake = required | (surplus != 0)
     p_all = float(values.p_all[row])
-    summary = {
-        "terms": space.terms(options),
-        "changes": space.terms(options, changed_only=True),
-        "p_all_veto_accept": {"p": p_all, "se": float(values.standard_error(p_all))},
-        "acceptance": {a: {"p": float(p[k]), "se": float(se[k])} if counted[k]
-                       else {"p": None, "se": None} for k, a in enumerate(actors)},
-        "surplus": {a: float(values.mean_surplus[row, k]) for k, a in enumerate(actors)},
-        "required": [a for k, a in enumerate(actors) if values.required[row, k]],
-    }
-    if values.robust is not None:
-        summary["robust"] = _finite(values.robust[row])
-    return summary
+    return Package(
+        terms=space.terms(options), changes=space.terms(options, changed_only=True),
+        p_all_veto_accept={"p": p_all, "se": float(standard_error(p_all, values.draws))},
+        veto_players=[a for k, a in enumerate(actors) if required[k]],
+        acceptance={a: {"p": float(p[k]), "se": float(se[k])} for k, a in enumerate(actors)
+                    if stake[k] and np.isfinite(p[k])},
+        surplus={a: float(surplus[k]) for k, a in enumerate(actors) if stake[k]},
+        robust=None if values.robust is None else _finite(values.robust[row]))
 
 
 def _finite(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None  # None: not computed (below 0) or no veto
 
 
-def explore_deals(
-    scenario: Scenario | str,
-    *,
-    draws: int = 2000,
-    rng: int | np.random.Generator | None = None,
-    start: int = 0,
-    p_star: float = 0.5,
-    top: int = 10,
-    near: list[str] | None = None,
-    cap: int = DEFAULT_CAP,
-    dtype: type = np.float32,
-    quantile: float = 0.1,
-    workers: int = 1,
-    every_actor: bool = False,
-) -> DealsResult:
+def explore_deals(compiled: CompiledScenario, expected: WarPaths,
+                  options: DealOptions | None = None) -> DealsResult:
     """Evaluate every package of the scenario's declared space (DESIGN.md section 9.10).
 
     Parameters
     ----------
-    scenario
-        A Scenario, a built-in name or a YAML path.
-    draws, rng
-        Monte Carlo draws and root seed (recorded in the result).
-    start
-        Month the deal is signed (0 = the scenario's month).
-    p_star
-        Threshold of the zone of agreement (DESIGN.md section 9.7).
-    top
-        Packages listed by P(all veto players accept).
-    near
-        Proposal ids whose nearest acceptable variants are listed (default: all).
-    cap
-        Packages enumerated at most; past it, only the belligerents' Pareto frontier is
-        searched (exactly) and evaluated, and the result says so (``space.method``).
-    dtype
-        ``numpy.float32`` (fast) or ``numpy.float64``.
-    quantile
-        Quantile of the robust score (the worst case over draws, 0.1 by default).
-    workers
-        Threads over chunks.
-    every_actor
-        Count the acceptance of actors without a veto too (default: only the veto
-        players', which decide; every actor's expected surplus is always computed).
+    compiled
+        The scenario's draws (``options.draws`` is ignored here: the draws are these).
+    expected
+        The noise-free war paths of ``compiled``, on which the parties form expectations.
+    options
+        The start month, p*, the listing sizes, the cap, the float type, the robust
+        quantile and the worker threads (see :class:`DealOptions`).
     """
-    from ceasefire.analysis import month_label, scenario_meta
-    from ceasefire.dynamics import simulate_war
-    from ceasefire.scenario.compile import compile_scenario
-
+    options = options or DealOptions()
+    scenario = compiled.scenario
+    draws, start, p_star, cap = compiled.draws, options.start, options.p_star, options.cap
+    dtype = np.dtype(options.dtype).type
+    quantile, workers, every_actor = options.quantile, options.workers, options.every_actor
     clock: dict[str, float] = {}
     t0 = time.perf_counter()
-    scenario = load_scenario(scenario)
-    if not 0 < p_star <= 1:
-        raise InputError(f"p_star: got {p_star}; allowed: a probability in (0, 1]; "
-                         "fix: pass e.g. 0.5")
-    if not 0 <= start <= 12:
-        raise InputError(f"start month: got {start}; allowed: 0..12 (DESIGN.md 9.1); "
-                         "fix: pass a month between 0 and 12")
     if not scenario.issues:
         raise ModelError(f"scenario {scenario.id!r} declares no issues, so it has no deal "
                          "space; fix: add issues with options to the scenario")
     space = deal_space(scenario)
     known = [p.id for p in scenario.proposals]
-    near = known if near is None else list(near)
+    near = known if options.near is None else list(options.near)
     unknown = [p for p in near if p not in known]
     if unknown:
         raise InputError(f"--near: unknown proposal {', '.join(map(repr, unknown))}; "
                          f"known proposals of {scenario.id}: {', '.join(known) or 'none'}; "
                          "fix: use one of these ids")
     searched = space.size > cap
-    compiled = compile_scenario(scenario, draws=draws, rng=rng)
-    paths = simulate_war(compiled, noise=False)
-    context = valuation_context(compiled, paths, start)
+    context = valuation_context(compiled, expected, start)
     veto = veto_codes(scenario)
     clock["setup"] = time.perf_counter() - t0
 
@@ -146,20 +139,20 @@ def explore_deals(
 
     t2 = time.perf_counter()
     actors = tuple(a.id for a in scenario.actors)
-    options = space.decode(values.codes)
+    decoded = space.decode(values.codes)
     war_abs = np.abs(context.war_value).mean(axis=1)
 
     def summary(row: int) -> dict[str, Any]:
-        return package_summary(space, values, row, actors, options[row])
+        return package_summary(space, values, row, actors, decoded[row])
 
-    def choice(c: Choice) -> dict[str, Any]:
-        return {"package": None if c.row is None else summary(c.row), "score": c.score,
-                "blocking": list(c.blocking)}
+    def choice(c: Choice) -> PackageSolution:
+        return PackageSolution(package=None if c.row is None else summary(c.row),
+                               score=c.score, blockers=list(c.blocking))
 
     choices = solve(values, actors, parties, war_abs)
-    choices["likely-settlement"] = likely_settlement(values, parties)
+    likely = likely_settlement(values, parties)
     choices["most-robust"] = most_robust(values)
-    order = np.lexsort((values.codes, -values.all_count))[:top]
+    order = np.lexsort((values.codes, -values.all_count))[:options.top]
     zone = zone_of_agreement(values, p_star)
     front = frontier(values, parties)
     front = front[np.lexsort((values.codes[front], -values.all_count[front]))]
@@ -174,34 +167,42 @@ def explore_deals(
         else:  # an infeasible proposal is still scored, and flagged
             own = evaluate_options(context, veto, space, chosen[None], dtype=dtype,
                                    quantile=quantile)
-            proposals[proposal.id] = package_summary(space, own, 0, actors, chosen)
-            proposals[proposal.id]["infeasible"] = True
+            proposals[proposal.id] = package_summary(space, own, 0, actors, chosen).model_copy(
+                update={"infeasible": True})
         if proposal.id in near:
-            found = nearest_acceptable(options, chosen, values, p_star=p_star)
+            found = nearest_acceptable(decoded, chosen, values, p_star=p_star)
             nearest[proposal.id] = {str(d): [_variant(summary(r), proposals[proposal.id])
                                              for r in rows] for d, rows in found.items()}
     clock["answers"] = time.perf_counter() - t2
     clock["total"] = time.perf_counter() - t0
-    return DealsResult(
-        scenario=scenario_meta(scenario), seed=compiled.seed, draws=draws, start_month=start,
-        start=month_label(scenario.as_of, start), p_star=p_star, actors=actors,
-        belligerents=tuple(actors[k] for k in parties),
+    named = {tuple(sorted(p.terms.items())): p.id for p in scenario.proposals}
+    likely_package = None if likely.row is None else summary(likely.row)
+    result = DealsResult(
+        scenario=ScenarioMeta.of(scenario), seed=compiled.seed, draws=draws, start_month=start,
+        start=month_label(scenario.as_of, start), p_star=p_star, actors=list(actors),
+        belligerents=[actors[k] for k in parties],
         veto={a.id: a.veto for a in scenario.actors},
-        space={"issues": dict(zip(space.issues, map(list, space.options), strict=True)),
-               "size": space.size, "evaluated": len(values.codes),
-               "method": "searched" if searched else "enumerated",
-               "note": (f"{space.size:,} packages exceed the cap of {cap:,}: only the "
-                        "belligerents' Pareto frontier of expected surpluses was searched "
-                        "(exactly) and evaluated; every answer is over those packages")
-               if searched else "every feasible package was evaluated"},
-        zone={"size": len(zone), "share": len(zone) / max(len(values.codes), 1)},
+        space=Space(
+            issues=dict(zip(space.issues, map(list, space.options), strict=True)),
+            size=space.size, evaluated=len(values.codes),
+            method="searched" if searched else "enumerated",
+            note=(f"{space.size:,} packages exceed the cap of {cap:,}: only the "
+                  "belligerents' Pareto frontier of expected surpluses was searched "
+                  "(exactly) and evaluated; every answer is over those packages")
+            if searched else "every feasible package was evaluated"),
+        zone=Zone(size=len(zone), share=len(zone) / max(len(values.codes), 1)),
+        likely_settlement=None if likely_package is None else LikelySettlement(
+            proposal=named.get(tuple(sorted(likely_package.changes.items()))),
+            terms=likely_package.terms, p_all_veto_accept=likely_package.p_all_veto_accept,
+            rule=LIKELY_RULE),
         solutions={name: choice(c) for name, c in choices.items()},
         top=[summary(int(r)) for r in order], proposals=proposals, nearest=nearest,
-        frontier={"parties": [actors[k] for k in parties], "size": len(front),
-                  "packages": [summary(int(r)) for r in front[:_FRONTIER_LISTED]]},
-        settings={"dtype": np.dtype(dtype).name, "quantile": quantile},
-        run={"wall_s": clock, "workers": workers},
-        values=values, space_object=space)
+        frontier=Frontier(parties=[actors[k] for k in parties], size=len(front),
+                          packages=[summary(int(r)) for r in front[:_FRONTIER_LISTED]]),
+        settings=Settings(dtype=np.dtype(dtype).name, quantile=quantile),
+        run={"wall_s": clock, "workers": workers})
+    result._per_draw = {"values": values, "space": space}
+    return result
 
 
 def _with_robust(context: Any, veto: np.ndarray, space: DealSpace, values: SpaceValues, *,
@@ -228,14 +229,12 @@ def _with_robust(context: Any, veto: np.ndarray, space: DealSpace, values: Space
     return replace(values, robust=robust, quantile=quantile)
 
 
-def _variant(summary: dict[str, Any], proposal: dict[str, Any]) -> dict[str, Any]:
+def _variant(package: Package, proposal: Package) -> Variant:
     """A nearby package with what its changes buy against the proposal."""
-    summary = dict(summary)
-    summary["changed_from_proposal"] = {k: v for k, v in summary["terms"].items()
-                                        if proposal["terms"].get(k) != v}
-    summary["gain"] = {
-        "p_all_veto_accept": summary["p_all_veto_accept"]["p"]
-        - proposal["p_all_veto_accept"]["p"],
-        "surplus": {a: s - proposal["surplus"][a] for a, s in summary["surplus"].items()},
-    }
-    return summary
+    return Variant(
+        **package.model_dump(),
+        changed_from_proposal={k: v for k, v in package.terms.items()
+                               if proposal.terms.get(k) != v},
+        gain=Gain(p_all_veto_accept=package.p_all_veto_accept.p - proposal.p_all_veto_accept.p,
+                  surplus={a: s - proposal.surplus.get(a, 0.0)
+                           for a, s in package.surplus.items()}))

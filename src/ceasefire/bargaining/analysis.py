@@ -1,15 +1,14 @@
-"""``analyze``: every engine of the bargaining core on one scenario.
+"""The bargaining core on one compiled scenario: the engine behind ``analyze``.
 
-War paths (expected and realised), war values for each start month, each named
-proposal's value and acceptance by party now and for deals signed in each of the next
-twelve months, the bargaining solutions, Rubinstein's split of the line question and
-the leverage decomposition. The result holds per-draw arrays for Python users and
-summarises itself as the JSON document of DESIGN.md section 9.9.
+War values for each start month, each named proposal's value and acceptance by party now
+and for deals signed in each of the next twelve months, the bargaining solutions,
+Rubinstein's split of the line question and the leverage decomposition. It returns the
+per-draw arrays (:class:`Analysis`); :mod:`ceasefire.bargaining.summary` turns them into
+the typed :class:`~ceasefire.results.AnalyzeResult`.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from ceasefire.bargaining.line import line_issue, line_net_surplus
 from ceasefire.bargaining.packages import (
@@ -39,24 +39,36 @@ from ceasefire.bargaining.values import (
     payoff_streams,
 )
 from ceasefire.dynamics import WarPaths, simulate_war
-from ceasefire.errors import InputError
-from ceasefire.results import content_hash
-from ceasefire.scenario import Scenario, load_scenario, scenario_to_dict
-from ceasefire.scenario.compile import CompiledScenario, compile_scenario
+from ceasefire.options import Options
+from ceasefire.scenario import Scenario
+from ceasefire.scenario.compile import CompiledScenario
 from ceasefire.scenario.model import month_label
 
-__all__ = ["START_MONTHS", "Analysis", "analyze", "month_label", "scenario_meta"]
+__all__ = ["MAX_DRAWS", "START_MONTHS", "Analysis", "AnalysisOptions", "run_analysis"]
 
 START_MONTHS = 13
 """Deals signed in months 0..12 are scored (DESIGN.md section 9.1)."""
 
+MAX_DRAWS = 20_000
+"""Draws ``analyze`` takes at most: it keeps every draw's war paths and package values
+(about 150 KiB a draw on ``alaska-2025``), so 20,000 draws need about 3 GiB."""
+
 Progress = Callable[[str, float], None]
 
 
-def scenario_meta(scenario: Scenario) -> dict[str, Any]:
-    """``{id, as_of, hash}`` of a scenario for result documents."""
-    return {"id": scenario.id, "as_of": scenario.as_of.isoformat(),
-            "hash": content_hash(scenario_to_dict(scenario))}
+class AnalysisOptions(Options):
+    """The choices of an analysis (the seed comes apart, as ``rng``)."""
+
+    draws: int = Field(2000, ge=1, le=MAX_DRAWS, description=(
+        f"Monte Carlo draws of the scenario's uncertain values (at most {MAX_DRAWS:,}: "
+        "every draw's paths are kept in memory)."))
+    horizon: int | None = Field(None, ge=1, le=240, description=(
+        "Months counted from each start month (default: the scenario's)."))
+    decomposition_draws: int = Field(2000, ge=1, le=MAX_DRAWS, description=(
+        "Draws of the leverage decomposition (the first ones, common random numbers)."))
+    line_grid: int = Field(101, ge=2, le=10_001, description=(
+        "Points of the 0-100 line grid for Rubinstein's split."))
+    workers: int = Field(1, ge=1, le=64, description="Threads for independent runs.")
 
 
 @dataclass(frozen=True)
@@ -109,91 +121,29 @@ class Analysis:
         order = np.lexsort((-np.asarray(nash), -p_all))
         return self.proposals[int(order[0])]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of DESIGN.md section 9.9 (run metadata under ``run``)."""
-        from ceasefire.analysis_json import analysis_to_dict
 
-        return analysis_to_dict(self)
-
-    def to_frame(self) -> Any:
-        """A tidy table of acceptance: one row per start month, proposal and actor.
-
-        Columns: ``month`` (``YYYY-MM``), ``start_month``, ``proposal``, ``actor``,
-        ``required`` (a veto player for it), ``p_accept``, ``p_accept_se``,
-        ``mean_surplus``, ``p_all_veto_accept``, ``gains_by_waiting``. Needs pandas
-        (the ``tables`` extra).
-        """
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - pandas is in the tables extra
-            raise InputError("to_frame needs pandas; fix: pip install 'ceasefire[tables]'"
-                             ) from None
-        rows = []
-        actors = [a.id for a in self.scenario.actors]
-        for m, values in enumerate(self.timing):
-            p_accept = values.accept.mean(axis=-1)
-            se = np.sqrt(p_accept * (1 - p_accept) / self.draws)
-            surplus = values.surplus.mean(axis=-1)
-            p_all = values.all_veto_probability()
-            waiting = self.gains_by_waiting[m].mean(axis=-1)
-            for p, proposal in enumerate(self.proposals):
-                for k, actor in enumerate(actors):
-                    rows.append({"month": self.label(m), "start_month": m,
-                                 "proposal": proposal, "actor": actor,
-                                 "required": bool(values.required[p, k]),
-                                 "p_accept": p_accept[p, k], "p_accept_se": se[p, k],
-                                 "mean_surplus": surplus[p, k], "p_all_veto_accept": p_all[p],
-                                 "gains_by_waiting": waiting[p, k]})
-        return pd.DataFrame(rows)
-
-
-def analyze(
-    scenario: Scenario | str,
-    *,
-    draws: int = 2000,
-    rng: int | np.random.Generator | None = None,
-    horizon: int | None = None,
-    decomposition_draws: int = 2000,
-    line_grid: int = 101,
-    progress: Progress | None = None,
-) -> Analysis:
-    """Run the bargaining core on a scenario.
+def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: AnalysisOptions, *,
+                 progress: Progress | None = None) -> Analysis:
+    """Run the bargaining core on a compiled scenario and its expected war paths.
 
     Parameters
     ----------
-    scenario
-        A Scenario, a built-in name or a YAML path.
-    draws
-        Monte Carlo draws of the scenario's uncertain values.
-    rng
-        Root seed or Generator; the seed used is recorded in the result.
-    horizon
-        Months counted from each start month (default: the scenario's).
-    decomposition_draws
-        Draws used for the leverage decomposition (the first ones, common random
-        numbers), since it re-runs the war once per lever and factor.
-    line_grid
-        Points of the 0-100 line grid for Rubinstein's split.
+    compiled
+        The scenario's draws (its horizon already set).
+    expected
+        The noise-free war paths of ``compiled`` (the parties' expectations).
+    options
+        Draws of the decomposition, the line grid and the worker threads.
     progress
         Optional callback ``(stage, fraction done)``.
     """
-    scenario = load_scenario(scenario)
-    if horizon is not None:
-        if not 1 <= horizon <= 240:
-            raise InputError(f"horizon must be between 1 and 240 months, got {horizon}")
-        scenario = scenario.model_copy(update={"horizon_months": horizon})
+    scenario = compiled.scenario
     tell = progress or (lambda stage, done: None)
     clock: dict[str, float] = {}
     start = time.perf_counter()
-
-    tell("sampling", 0.0)
-    compiled = compile_scenario(scenario, draws=draws, rng=rng)
     tell("war paths", 0.1)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        expected_job = pool.submit(simulate_war, compiled, noise=False)
-        # the realised path feeds the fan charts, which cover the horizon from month 0
-        realised = simulate_war(compiled.with_months(scenario.horizon_months + 1), noise=True)
-        expected = expected_job.result()
+    # the realised path feeds the fan charts, which cover the horizon from month 0
+    realised = simulate_war(compiled.with_months(scenario.horizon_months + 1), noise=True)
     clock["dynamics"] = time.perf_counter() - start
 
     tell("war values", 0.35)
@@ -201,19 +151,17 @@ def analyze(
     clock["values"] = time.perf_counter() - start - clock["dynamics"]
 
     tell("line and solutions", 0.6)
-    if line_grid < 2:
-        raise InputError(f"line_grid must be at least 2 points, got {line_grid}")
-    line = (_line(compiled, expected, core, line_grid) if line_issue(compiled) is not None
-            else None)
+    line = (_line(compiled, expected, core, options.line_grid)
+            if line_issue(compiled) is not None else None)
     solutions = _solutions(compiled, core["timing"][0])
 
     tell("leverage", 0.7)
     t0 = time.perf_counter()
-    leverage = _leverage(compiled, min(decomposition_draws, draws), core)
+    leverage = _leverage(compiled, min(options.decomposition_draws, compiled.draws), core,
+                         workers=options.workers)
     clock["leverage"] = time.perf_counter() - t0
     clock["total"] = time.perf_counter() - start
-    tell("done", 1.0)
-    return Analysis(scenario=scenario, seed=compiled.seed, draws=draws,
+    return Analysis(scenario=scenario, seed=compiled.seed, draws=compiled.draws,
                     horizon=scenario.horizon_months, realised=realised, expected=expected,
                     war_values=core["war_values"], proposals=core["proposals"],
                     timing=core["timing"], gains_by_waiting=core["gains_by_waiting"],
@@ -295,15 +243,19 @@ def _solutions(compiled: CompiledScenario, now: PackageValues) -> dict[str, Any]
     blockers = [s.actors[k].id for k in range(len(s.actors))
                 if now.required[:, k].any() and not (mean_surplus[:, k] > 0).any()]
     return {"nash": nash, "kalai-smorodinsky": kalai_smorodinsky(surplus, veto_ok),
-            "egalitarian": egalitarian(surplus, war_value[0], veto_ok),
+            # no named proposals: nothing to choose, and no row to read W from
+            "egalitarian": egalitarian(surplus, war_value[0] if len(war_value) else
+                                       np.ones(len(belligerents)), veto_ok),
             "nash_products": products, "blockers": blockers}
 
 
-def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> dict[str, Any]:
+def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any], *,
+              workers: int) -> dict[str, Any]:
     """Switch each lever, and each factor's levers, off in turn (common random numbers).
 
-    Returns the change in each party's war value now and in each proposal's acceptance
-    that the lever causes (with the lever minus without it).
+    Returns, for the run with every lever and for each variant, each party's mean war value
+    now and the per-draw acceptance of each proposal signed now, so that the summary can
+    give each lever's effect (with it minus without it) with its paired standard error.
     """
     s = compiled.scenario
     # only deals signed now are decomposed: the war is needed up to month H
@@ -313,22 +265,19 @@ def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any]) -> d
         variant = sub.with_levers_off(off)
         result = _core(variant, simulate_war(variant, noise=False), start_months=1)
         now = result["timing"][0]
-        return (result["war_values"].total[0].mean(-1), now.acceptance_probability(),
-                now.all_veto_probability())
+        return result["war_values"].total[0].mean(-1), now.accept, now.all_accept
 
     factor_names = sorted({lever.factor for lever in s.levers})
     variants = [frozenset()] + [frozenset({lever.id}) for lever in s.levers] + [
         frozenset(lever.id for lever in s.levers if lever.factor == f) for f in factor_names]
-    # Independent runs: threads use both cores (numpy releases the GIL); order is fixed.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    # Independent runs: threads share the cores (numpy releases the GIL); order is fixed.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = list(pool.map(run, variants))
     base = outcomes[0]
-    levers = {lever.id: _difference(base, outcomes[1 + k]) for k, lever in enumerate(s.levers)}
-    factors = {f: _difference(base, outcomes[1 + len(s.levers) + k])
-               for k, f in enumerate(factor_names)}
-    return {"draws": sub.draws, "levers": levers, "factors": factors}
 
+    def without(off: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        return {"war_value": off[0], "accept": off[1], "all_accept": off[2]}
 
-def _difference(base: tuple[np.ndarray, ...], without: tuple[np.ndarray, ...]) -> dict[str, Any]:
-    return {"war_value": base[0] - without[0], "acceptance": base[1] - without[1],
-            "p_all_veto_accept": base[2] - without[2]}
+    levers = {lever.id: without(outcomes[1 + k]) for k, lever in enumerate(s.levers)}
+    factors = {f: without(outcomes[1 + len(s.levers) + k]) for k, f in enumerate(factor_names)}
+    return {"draws": sub.draws, "base": without(base), "levers": levers, "factors": factors}

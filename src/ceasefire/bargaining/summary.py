@@ -1,0 +1,220 @@
+"""Summarise an :class:`~ceasefire.bargaining.analysis.Analysis` as a typed result.
+
+Each rule of the summary lives here once: a probability over draws and its standard
+error (:mod:`ceasefire.results.stats`), who has a stake in a proposal, the bargaining
+window (:meth:`~ceasefire.results.Window.of`), the likely settlement, the reasons behind
+each proposal's score and the effect of each lever with its paired standard error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ceasefire.bargaining.analysis import Analysis
+from ceasefire.evidence import weak_evidence
+from ceasefire.results import (
+    AnalyzeResult,
+    Effect,
+    LikelySettlement,
+    LineQuestion,
+    ProposalResult,
+    ScenarioMeta,
+    Solution,
+    Window,
+)
+from ceasefire.results.analyze import (
+    Leverage,
+    Rubinstein,
+    TimingEntry,
+    WarValueParts,
+    WeakEvidence,
+)
+from ceasefire.results.stats import bands, difference, estimate, summaries, summary
+
+__all__ = ["LIKELY_RULE", "proposal_reasons", "stakes", "summarise"]
+
+LIKELY_RULE = "highest P(all veto players accept) now, ties broken by the Nash product"
+
+
+def stakes(a: Analysis) -> np.ndarray:
+    """``[proposals, actors]``: a veto over the proposal, or a value it changes in some draw."""
+    now = a.now
+    return now.required | np.any(now.surplus != 0, axis=-1)
+
+
+def summarise(a: Analysis) -> AnalyzeResult:
+    """The typed result of an analysis (summaries only; arrays ride in ``per_draw``)."""
+    s = a.scenario
+    actors = [x.id for x in s.actors]
+    belligerents = list(s.belligerents)
+    months = [a.label(m) for m in range(len(a.timing))]
+    stake = stakes(a)
+
+    # the actors with a stake in each proposal, as (index, id)
+    held = [[(k, x) for k, x in enumerate(actors) if stake[p, k]] for p in range(len(stake))]
+    timing = {
+        pid: {months[m]: TimingEntry(
+            acceptance={x: estimate(pv.accept[p, k]) for k, x in held[p]},
+            p_all_veto_accept=estimate(pv.all_accept[p]),
+            gains_by_waiting={x: float(a.gains_by_waiting[m, p, k].mean()) for k, x in held[p]})
+            for m, pv in enumerate(a.timing)}
+        for p, pid in enumerate(a.proposals)}
+    now = a.now
+    proposals = {
+        pid: ProposalResult(
+            name=s.proposal(pid).name, terms=dict(s.proposal(pid).terms),
+            veto_players=[x for k, x in enumerate(actors) if now.required[p, k]],
+            acceptance={x: estimate(now.accept[p, k]) for k, x in held[p]},
+            p_all_veto_accept=estimate(now.all_accept[p]),
+            surplus={x: summary(now.surplus[p, k]) for k, x in held[p]},
+            margin={x: float(now.margin[p, k].mean()) for k, x in held[p]},
+            window=Window.of(months, [timing[pid][m].p_all_veto_accept for m in months]),
+            reasons=proposal_reasons(a, p))
+        for p, pid in enumerate(a.proposals)}
+
+    war = summaries(a.war_values.total)  # [start months, actors]
+    control = summaries(a.realised.control[: a.horizon + 1])
+    gains = summaries(a.realised.gains_km2[: a.horizon])
+    horizon = [a.label(t) for t in range(a.horizon + 1)]
+    result = AnalyzeResult(
+        scenario=ScenarioMeta.of(s), seed=a.seed, draws=a.draws, horizon_months=a.horizon,
+        start_months=months, proposals=proposals, likely_settlement=_likely(a),
+        timing=timing,
+        war_value={x: {months[m]: war(m, k) for m in range(len(months))}
+                   for k, x in enumerate(actors)},
+        war_value_parts={x: WarValueParts(**{part: float(getattr(a.war_values, part)[0, k].mean())
+                                             for part in ("territory", "casualties", "economy")})
+                         for k, x in enumerate(actors)},
+        control={r: {b: {horizon[t]: control(t, i, j) for t in range(a.horizon + 1)}
+                     for j, b in enumerate(belligerents)}
+                 for i, r in enumerate(a.realised.regions)},
+        gains_km2={b: {horizon[t]: gains(t, j) for t in range(a.horizon)}
+                   for j, b in enumerate(belligerents)},
+        solutions={name: Solution(
+            proposal=a.proposals[sol.index] if sol.index is not None else None,
+            score=sol.score)
+            for name, sol in a.solutions.items()
+            if name in ("nash", "kalai-smorodinsky", "egalitarian")},
+        blockers=list(a.solutions["blockers"]),
+        line=_line(a) if a.line is not None else None,
+        leverage=_leverage(a, actors),
+        weak_evidence=[WeakEvidence(kind=w.kind, id=w.id, claims=[c.id for c in w.claims],
+                                    unconfirmed_or_disputed=any(
+                                        c.grade == "unconfirmed" or c.disputed
+                                        for c in w.claims))
+                       for w in weak_evidence(s)],
+        run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
+    result._per_draw = _per_draw(a)
+    return result
+
+
+def _likely(a: Analysis) -> LikelySettlement | None:
+    pid = a.likely_settlement()
+    if pid is None:
+        return None
+    p = a.proposals.index(pid)
+    return LikelySettlement(proposal=pid, terms=dict(a.scenario.proposal(pid).terms),
+                            p_all_veto_accept=estimate(a.now.all_accept[p]), rule=LIKELY_RULE)
+
+
+def proposal_reasons(a: Analysis, p: int) -> list[str]:
+    """Plain-language reasons behind a proposal's score (who blocks, why, who waits)."""
+    s = a.scenario
+    now = a.now
+    reasons = []
+    for k, actor in enumerate(s.actors):
+        if not now.required[p, k]:
+            continue
+        share = now.accept[p, k].mean()
+        surplus = float(np.median(now.surplus[p, k]))
+        margin = float(np.median(now.margin[p, k]))
+        verdict = (f"beats fighting on by {surplus:,.1f}" if surplus >= 0
+                   else f"falls short of fighting on by {-surplus:,.1f}")
+        reasons.append(
+            f"{actor.id} accepts in {share:.0%} of draws: the deal {verdict} (median, in "
+            f"{actor.id}'s value units) and must clear a ratification margin of {margin:,.1f}")
+        gains = a.gains_by_waiting[:, p, k].mean(-1)
+        best = int(np.argmax(gains))
+        if best > 0 and gains[best] > 0:
+            reasons.append(f"{actor.id} gains by waiting: signing in {a.label(best)} is worth "
+                           f"{gains[best]:,.1f} more than signing now")
+        elif share >= 0.5 and gains[1:].max(initial=-np.inf) < 0:
+            reasons.append(f"{actor.id} loses by waiting: every later signing month is worth "
+                           "less to it than signing now, so it has reason to settle early")
+    return reasons
+
+
+def _finite_summary(values: np.ndarray) -> Any:
+    values = values[np.isfinite(values)]
+    return summary(values) if values.size else None
+
+
+def _line(a: Analysis) -> LineQuestion:
+    line = a.line
+    split = line["split"]
+    net = line["net"]  # [grid, (gainer, loser), draws]
+    return LineQuestion(
+        issue=line["issue"], gainer=line["gainer"], loser=line["loser"],
+        named_lines=line["named"], p_zone_open=estimate(split.open),
+        gainer_reservation=_finite_summary(split.low),
+        loser_reservation=_finite_summary(split.high),
+        p_gainer_accepts_some_line=estimate(np.isfinite(split.low)),
+        p_loser_accepts_some_line=estimate(np.isfinite(split.high)),
+        rubinstein=Rubinstein(gainer_first=_finite_summary(split.gainer_first[split.open]),
+                              loser_first=_finite_summary(split.loser_first[split.open])),
+        grid=[float(x) for x in line["grid"]],
+        net_surplus={line["gainer"]: bands(net[:, 0]), line["loser"]: bands(net[:, 1])})
+
+
+def _leverage(a: Analysis, actors: list[str]) -> Leverage:
+    lev = a.leverage
+    base = lev["base"]
+
+    def effect(off: dict[str, np.ndarray]) -> Effect:
+        return Effect(
+            war_value={x: float(base["war_value"][k] - off["war_value"][k])
+                       for k, x in enumerate(actors)},
+            acceptance={pid: {x: difference(base["accept"][p, k], off["accept"][p, k])
+                              for k, x in enumerate(actors) if a.now.required[p, k]}
+                        for p, pid in enumerate(a.proposals)},
+            p_all_veto_accept={pid: difference(base["all_accept"][p], off["all_accept"][p])
+                               for p, pid in enumerate(a.proposals)})
+
+    return Leverage(
+        draws=lev["draws"],
+        note="effect of each lever (factor): with it minus without it, common random "
+             "numbers, on the first draws; war values in each party's value units, "
+             "probabilities as differences with their paired standard errors",
+        levers={lid: effect(e) for lid, e in lev["levers"].items()},
+        factors={f: effect(e) for f, e in lev["factors"].items()})
+
+
+def _per_draw(a: Analysis) -> Any:
+    """The per-draw arrays with named axes and coordinates (an :class:`xarray.Dataset`)."""
+    import xarray as xr
+
+    s = a.scenario
+    actors = [x.id for x in s.actors]
+    months = [a.label(t) for t in range(a.horizon + 1)]
+    starts = [a.label(m) for m in range(len(a.timing))]
+
+    def stack(name: str) -> np.ndarray:
+        return np.stack([getattr(pv, name) for pv in a.timing])
+
+    return xr.Dataset(
+        {"control": (("month", "region", "belligerent", "draw"),
+                     a.realised.control[: a.horizon + 1]),
+         "gains_km2": (("gain_month", "belligerent", "draw"), a.realised.gains_km2[: a.horizon]),
+         "war_value": (("start", "actor", "draw"), a.war_values.total),
+         "surplus": (("start", "proposal", "actor", "draw"), stack("surplus")),
+         "accept": (("start", "proposal", "actor", "draw"), stack("accept")),
+         "all_veto_accept": (("start", "proposal", "draw"), stack("all_accept")),
+         "gains_by_waiting": (("start", "proposal", "actor", "draw"), a.gains_by_waiting)},
+        coords={"month": months, "gain_month": months[: a.horizon],
+                "region": list(a.realised.regions), "belligerent": list(s.belligerents),
+                "start": starts, "actor": actors, "proposal": list(a.proposals),
+                "draw": np.arange(a.draws)},
+        attrs={"scenario": s.id, "seed": a.seed,
+               "note": "per-draw arrays of analyze; values in each actor's value units"})

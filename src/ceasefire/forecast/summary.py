@@ -1,0 +1,46 @@
+"""Summarise stakeholder model runs as one typed :class:`~ceasefire.results.ForecastResult`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ceasefire.forecast.results import ForecastResult as ModelRun
+from ceasefire.forecast.results import _finite, _jsonable, _options_dict
+from ceasefire.forecast.table import StakeholderTable
+from ceasefire.results import ForecastResult, ModelForecast, ScenarioMeta
+from ceasefire.results.forecast import EumBand, Trajectory
+
+__all__ = ["summarise_forecasts", "table_meta"]
+
+
+def _model(run: ModelRun) -> ModelForecast:
+    table = run.table
+    return ModelForecast(
+        forecast=run.forecast_by_dimension(), final_positions=run.final_positions_by_actor(),
+        turns=int(run.turns), converged=bool(run.converged), options=_options_dict(run.options),
+        diagnostics=_jsonable(run.diagnostics.get("summary", {})),
+        trajectory={d: Trajectory(
+            forecast=[_finite(v) for v in run.forecasts[:, k]],
+            positions={a: [_finite(v) for v in run.positions[:, i, k]]
+                       for i, a in enumerate(table.actor_ids)})
+            for k, d in enumerate(table.dimension_ids)})
+
+
+def summarise_forecasts(scenario: ScenarioMeta, runs: Mapping[str, ModelRun], *,
+                        skipped: Mapping[str, str] | None = None,
+                        band: Mapping[str, Mapping[str, Any]] | None = None,
+                        run: Mapping[str, Any] | None = None) -> ForecastResult:
+    """The ``forecast`` result of model runs on one table (with the EUM band, if run)."""
+    return ForecastResult(
+        scenario=scenario, models={name: _model(r) for name, r in runs.items()},
+        skipped=dict(skipped or {}),
+        eum_band=None if band is None else {d: EumBand(**b) for d, b in band.items()},
+        run=dict(run or {}))
+
+
+def table_meta(table: StakeholderTable, source: str) -> ScenarioMeta:
+    """Metadata of a table file: its name, no date, the hash of its content."""
+    from ceasefire.results import content_hash
+
+    return ScenarioMeta(id=source, as_of=None, hash=content_hash(table.to_dict()))

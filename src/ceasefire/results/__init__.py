@@ -1,0 +1,64 @@
+"""Results: one typed layer for everything an engine returns (DESIGN.md section 9.9).
+
+Every kind of result (:class:`AnalyzeResult`, :class:`WhatifResult`, :class:`DealsResult`,
+:class:`ForecastResult`, :class:`CalibrateResult`) follows :class:`Result`'s protocol:
+``kind``, the scenario's metadata, ``seed``, ``draws``, ``to_dict``/``from_dict`` (exact
+round trip), ``to_frame`` (tidy pandas tables), a short ``repr`` and ``_repr_html_`` for
+notebooks. Shared ideas have one record each: :class:`Estimate` ``{p, se}`` for every
+probability, :class:`Summary` for a quantity over draws, :class:`Window`,
+:class:`LineQuestion`, :class:`LikelySettlement`. The JSON Schemas are generated from the
+types (:func:`result_schema`). This package is pure data: it imports no engine.
+"""
+
+from __future__ import annotations
+
+from ceasefire.results.analyze import (
+    AnalyzeResult,
+    Effect,
+    LineQuestion,
+    ProposalResult,
+    Solution,
+    WhatifResult,
+    Window,
+)
+from ceasefire.results.base import SCHEMA_VERSION, Result, ScenarioMeta, content_hash
+from ceasefire.results.calibrate import CalibrateResult
+from ceasefire.results.deals import DealsResult, Package
+from ceasefire.results.forecast import ForecastResult, ModelForecast
+from ceasefire.results.records import Bands, Difference, Estimate, LikelySettlement, Summary
+from ceasefire.results.schema import (
+    RESULT_KINDS,
+    RESULT_TYPES,
+    load_result,
+    result_schema,
+    result_schema_text,
+)
+
+__all__ = [
+    "RESULT_KINDS",
+    "RESULT_TYPES",
+    "SCHEMA_VERSION",
+    "AnalyzeResult",
+    "Bands",
+    "CalibrateResult",
+    "DealsResult",
+    "Difference",
+    "Effect",
+    "Estimate",
+    "ForecastResult",
+    "LikelySettlement",
+    "LineQuestion",
+    "ModelForecast",
+    "Package",
+    "ProposalResult",
+    "Result",
+    "ScenarioMeta",
+    "Solution",
+    "Summary",
+    "WhatifResult",
+    "Window",
+    "content_hash",
+    "load_result",
+    "result_schema",
+    "result_schema_text",
+]

@@ -1,0 +1,304 @@
+"""The result of ``analyze`` and of ``whatif`` (DESIGN.md sections 9.9 and 9.20)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from ceasefire.results.base import Result, ScenarioMeta
+from ceasefire.results.deals import DealsResult
+from ceasefire.results.forecast import ForecastResult
+from ceasefire.results.records import (
+    ActorId,
+    Bands,
+    Difference,
+    Estimate,
+    LikelySettlement,
+    Month,
+    Record,
+    Slug,
+    Summary,
+)
+
+__all__ = [
+    "AnalyzeResult",
+    "Effect",
+    "LineQuestion",
+    "ProposalResult",
+    "Solution",
+    "TimingEntry",
+    "WarValueParts",
+    "WeakEvidence",
+    "WhatifResult",
+    "Window",
+]
+
+P_STAR = 0.5
+"""The threshold of the bargaining window and of the zone of agreement (DESIGN.md 9.7)."""
+
+
+class Window(Record):
+    """When P(all veto players accept) first reaches p*, and when it falls below again."""
+
+    p_star: float = Field(gt=0, le=1)
+    opens: Month | None
+    closes: Month | None
+    best_month: Month
+    best: Estimate
+
+    @classmethod
+    def of(cls, months: list[str], series: list[Estimate], p_star: float = P_STAR) -> Window:
+        """The window of a series of P(all accept), one estimate per start month.
+
+        The window opens in the first month whose P reaches ``p_star`` and closes in the
+        first later month where it falls below again (``None``: never, within the months).
+        """
+        p = np.array([e.p for e in series])
+        above = p >= p_star
+        opens = int(np.argmax(above)) if above.any() else None
+        closes = None
+        if opens is not None and not above[opens:].all():
+            closes = opens + int(np.argmin(above[opens:]))
+        best = int(np.argmax(p))
+        return cls(p_star=p_star, opens=None if opens is None else months[opens],
+                   closes=None if closes is None else months[closes],
+                   best_month=months[best], best=series[best])
+
+
+class ProposalResult(Record):
+    """A named proposal signed now: who has a stake, who accepts, and why."""
+
+    name: str
+    terms: dict[Slug, Slug]
+    veto_players: list[ActorId] = Field(description=(
+        "Actors whose refusal blocks this proposal (the whole package, or a term they "
+        "deliver)."))
+    acceptance: dict[ActorId, Estimate] = Field(description=(
+        "P(accept) of every actor with a stake in the proposal (a veto over it, or a "
+        "value that it changes); actors with no stake are absent."))
+    p_all_veto_accept: Estimate
+    surplus: dict[ActorId, Summary] = Field(description=(
+        "Deal value minus war value, in each actor's own value units."))
+    margin: dict[ActorId, float] = Field(description=(
+        "Mean ratification margin the surplus must clear, in the actor's value units."))
+    window: Window
+    reasons: list[str]
+
+
+class TimingEntry(Record):
+    """A proposal signed in one start month."""
+
+    acceptance: dict[ActorId, Estimate]
+    p_all_veto_accept: Estimate
+    gains_by_waiting: dict[ActorId, float] = Field(description=(
+        "Mean value of fighting until this month and then signing, minus signing now, "
+        "in the actor's value units."))
+
+
+class Solution(Record):
+    """A bargaining solution over the named proposals (``None``: no agreement)."""
+
+    proposal: Slug | None
+    score: float | None
+
+
+class WarValueParts(Record):
+    """Mean parts of the value of fighting on from now, in the actor's value units."""
+
+    territory: float
+    casualties: float
+    economy: float
+
+
+class Rubinstein(Record):
+    """Rubinstein's split of the line, under each proposer order (over draws with a zone)."""
+
+    gainer_first: Summary | None
+    loser_first: Summary | None
+
+
+class LineQuestion(Record):
+    """Where a line would fall on the scenario's line issue (MODELS.md section 9)."""
+
+    issue: Slug
+    gainer: ActorId
+    loser: ActorId
+    named_lines: dict[Slug, float | None]
+    p_zone_open: Estimate
+    gainer_reservation: Summary | None = Field(description="The least line x the gainer "
+                                               "accepts (over draws where it accepts some).")
+    loser_reservation: Summary | None = Field(description="The most line x the loser concedes "
+                                              "(over draws where it concedes some).")
+    p_gainer_accepts_some_line: Estimate
+    p_loser_accepts_some_line: Estimate
+    rubinstein: Rubinstein
+    grid: list[float] = Field(description="Line positions x (0-100) of the net-surplus bands.")
+    net_surplus: dict[ActorId, Bands] = Field(description=(
+        "Each party's deal value at line x minus its war value, p10/p50/p90 over draws."))
+
+
+class Effect(Record):
+    """What a lever (or a factor's levers) changes: with it minus without it, same draws."""
+
+    war_value: dict[ActorId, float]
+    acceptance: dict[Slug, dict[ActorId, Difference]]
+    p_all_veto_accept: dict[Slug, Difference]
+
+
+class Leverage(Record):
+    """The leverage decomposition: each lever and each factor switched off in turn."""
+
+    draws: int = Field(ge=1)
+    note: str
+    levers: dict[Slug, Effect]
+    factors: dict[Slug, Effect]
+
+
+class WeakEvidence(Record):
+    """A record that drives results and rests on weak claims (DESIGN.md section 9.15).
+
+    Its claims are graded unconfirmed or modelling assumptions, or disputed.
+    """
+
+    kind: Literal["proposals", "levers", "regions", "actors"]
+    id: str
+    claims: list[str]
+    unconfirmed_or_disputed: bool = Field(description=(
+        "Some claim is unconfirmed or disputed (not only a modelling assumption)."))
+
+
+class AnalyzeResult(Result):
+    """Every engine of the bargaining core on one scenario.
+
+    Each named proposal's acceptance now and for deals signed in each of months 0..12,
+    war values, control and gains over the horizon, the bargaining solutions, the line
+    question and the leverage decomposition; with ``--deals`` the deal space and, where
+    the scenario has stakeholders, the stakeholder forecast. Distributions over draws are
+    ``{mean, p10, p50, p90}``; probabilities ``{p, se}``.
+    """
+
+    kind: Literal["analyze"] = "analyze"
+    horizon_months: int = Field(ge=1)
+    start_months: list[Month] = Field(min_length=1)
+    proposals: dict[Slug, ProposalResult]
+    likely_settlement: LikelySettlement | None
+    timing: dict[Slug, dict[Month, TimingEntry]]
+    war_value: dict[ActorId, dict[Month, Summary]]
+    war_value_parts: dict[ActorId, WarValueParts]
+    control: dict[Slug, dict[ActorId, dict[Month, Summary]]]
+    gains_km2: dict[ActorId, dict[Month, Summary]]
+    solutions: dict[Slug, Solution]
+    blockers: list[ActorId] = Field(description=(
+        "Veto players that no named proposal gives a positive mean surplus now."))
+    line: LineQuestion | None
+    leverage: Leverage
+    weak_evidence: list[WeakEvidence]
+    deals: DealsResult | None = None
+    forecast: ForecastResult | None = None
+
+    TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "acceptance": ("timing", "*proposal", "*month", "acceptance", "*actor"),
+        "proposals": ("proposals", "*proposal", "acceptance", "*actor"),
+        "agreement": ("timing", "*proposal", "*month", "p_all_veto_accept"),
+        "war_value": ("war_value", "*actor", "*month"),
+        "control": ("control", "*region", "*actor", "*month"),
+        "gains_km2": ("gains_km2", "*actor", "*month"),
+        "leverage": ("leverage", "levers", "*lever", "p_all_veto_accept", "*proposal"),
+    }
+
+    def headline(self) -> str:
+        """The likely settlement and its probability."""
+        likely = self.likely_settlement
+        if likely is None:
+            return "no named proposals"
+        p = likely.p_all_veto_accept
+        return (f"likely settlement {likely.proposal!r}, P(all veto players accept now) "
+                f"{p.p:.2f} ± {p.se:.2f}; {len(self.proposals)} proposals")
+
+
+class Triple(Record):
+    """A number in the base run, in the variant, and their difference."""
+
+    base: float
+    variant: float
+    difference: float
+
+    @classmethod
+    def of(cls, base: float, variant: float) -> Triple:
+        """The triple of two numbers."""
+        return cls(base=base, variant=variant, difference=variant - base)
+
+
+class ProposalChange(Record):
+    """A proposal's headline numbers in both runs."""
+
+    acceptance: dict[ActorId, Triple]
+    p_all_veto_accept: Triple
+    window_opens: dict[Literal["base", "variant"], Month | None]
+
+
+class WhatifResult(Result):
+    """The same analysis with levers or parameters changed, on the same draws.
+
+    Each headline number as ``{base, variant, difference}``; the two full analyses are
+    ``base`` and ``variant``.
+    """
+
+    kind: Literal["whatif"] = "whatif"
+    changes: dict[str, Any] = Field(description="Parameter path -> value set.")
+    levers: dict[Slug, bool]
+    variant_scenario: ScenarioMeta
+    proposals: dict[Slug, ProposalChange]
+    war_value: dict[ActorId, Triple]
+    likely_settlement: dict[Literal["base", "variant"], Slug | None]
+    p_zone_open: Triple | None
+    base: AnalyzeResult
+    variant: AnalyzeResult
+
+    TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "acceptance": ("proposals", "*proposal", "acceptance", "*actor"),
+        "agreement": ("proposals", "*proposal", "p_all_veto_accept"),
+        "war_value": ("war_value", "*actor"),
+    }
+
+    def headline(self) -> str:
+        """The largest change in P(all veto players accept)."""
+        if not self.proposals:
+            return "no named proposals"
+        pid, change = max(self.proposals.items(),
+                          key=lambda kv: abs(kv[1].p_all_veto_accept.difference))
+        return (f"largest change: {pid!r} P(all accept) "
+                f"{change.p_all_veto_accept.base:.2f} -> {change.p_all_veto_accept.variant:.2f}")
+
+    @classmethod
+    def compare(cls, base: AnalyzeResult, variant: AnalyzeResult, *,
+                changes: dict[str, Any], levers: dict[str, bool]) -> WhatifResult:
+        """Set two analyses of the same draws side by side."""
+        month0 = base.start_months[0]
+        proposals = {
+            pid: ProposalChange(
+                acceptance={a: Triple.of(e.p, variant.proposals[pid].acceptance[a].p)
+                            for a, e in p.acceptance.items()
+                            if a in variant.proposals[pid].acceptance},
+                p_all_veto_accept=Triple.of(p.p_all_veto_accept.p,
+                                            variant.proposals[pid].p_all_veto_accept.p),
+                window_opens={"base": p.window.opens,
+                              "variant": variant.proposals[pid].window.opens})
+            for pid, p in base.proposals.items()}
+        line = None
+        if base.line is not None and variant.line is not None:
+            line = Triple.of(base.line.p_zone_open.p, variant.line.p_zone_open.p)
+
+        def likely(r: AnalyzeResult) -> str | None:
+            return r.likely_settlement.proposal if r.likely_settlement else None
+
+        return cls(
+            scenario=base.scenario, seed=base.seed, draws=base.draws, changes=changes,
+            levers=levers, variant_scenario=variant.scenario, proposals=proposals,
+            war_value={a: Triple.of(v[month0].mean, variant.war_value[a][month0].mean)
+                       for a, v in base.war_value.items()},
+            likely_settlement={"base": likely(base), "variant": likely(variant)},
+            p_zone_open=line, base=base, variant=variant,
+            run={"base": base.run, "variant": variant.run})

@@ -1,0 +1,74 @@
+"""The result of ``forecast``: each stakeholder model's forecast of each dimension."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ceasefire.results.base import Result
+from ceasefire.results.records import Name, Record
+
+__all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "ModelForecast", "Trajectory"]
+
+MODEL_NAMES = ("compromise", "median", "status-quo", "nash", "eum", "smp")
+ModelName = Literal["compromise", "median", "status-quo", "nash", "eum", "smp"]
+
+
+class Trajectory(Record):
+    """One dimension round by round: the model's forecast and each stakeholder's position."""
+
+    forecast: list[float | None]
+    positions: dict[Name, list[float | None]]
+
+
+class ModelForecast(Record):
+    """One model's forecast on the input's own scale."""
+
+    forecast: dict[Name, float | None]
+    final_positions: dict[Name, dict[Name, float | None]] = Field(description=(
+        "Stakeholder -> dimension -> final position."))
+    turns: int = Field(ge=0)
+    converged: bool
+    options: dict[str, Any]
+    diagnostics: dict[str, Any] = Field(description="Model-specific figures (e.g. the EUM's "
+                                        "median and mean by round).")
+    trajectory: dict[Name, Trajectory]
+
+
+class EumBand(Record):
+    """The spread of the expected utility model's forecast across its published readings."""
+
+    low: float
+    high: float
+    presets: dict[Name, float]
+
+
+class ForecastResult(Result):
+    """Stakeholder forecasts of each contested dimension, one per model.
+
+    On the input's own scale; deterministic, so ``seed`` and ``draws`` are null.
+    """
+
+    kind: Literal["forecast"] = "forecast"
+    seed: None = None
+    draws: None = None
+    models: dict[ModelName, ModelForecast]
+    skipped: dict[ModelName, str] = Field(default_factory=dict, description=(
+        "Models that could not run on this input, with the reason."))
+    eum_band: dict[Name, EumBand] | None = None
+
+    TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "forecast": ("models", "*model", "forecast", "*dimension"),
+        "final_positions": ("models", "*model", "final_positions", "*stakeholder",
+                            "*dimension"),
+    }
+
+    def headline(self) -> str:
+        """Each model's forecast of the first dimension."""
+        parts = []
+        for name, model in self.models.items():
+            if model.forecast:
+                _dimension, value = next(iter(model.forecast.items()))
+                parts.append(f"{name} {value:.1f}" if value is not None else f"{name} n/a")
+        return ("first dimension: " + ", ".join(parts)) if parts else "no model ran"

@@ -1,0 +1,101 @@
+"""``analyze`` and ``whatif``: the main job and its variations, on prepared draws."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ceasefire.bargaining.analysis import AnalysisOptions, run_analysis
+from ceasefire.bargaining.summary import summarise
+from ceasefire.deals import DealOptions, explore_deals
+from ceasefire.errors import InputError
+from ceasefire.results import AnalyzeResult, WhatifResult
+from ceasefire.scenario.compile import resolve_seed
+from ceasefire.scenario.edit import with_values
+from ceasefire.workflows.forecast import scenario_forecast
+from ceasefire.workflows.prepare import ScenarioSource, prepare, scenario_of
+
+__all__ = ["analyze", "whatif"]
+
+Progress = Callable[[str, float], None]
+
+
+def analyze(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
+            rng: int | np.random.Generator | None = None,
+            deals: DealOptions | None = None, progress: Progress | None = None,
+            **changes: Any) -> AnalyzeResult:
+    """Run every engine on a scenario and return the typed result.
+
+    Parameters
+    ----------
+    scenario
+        A Scenario, a built-in name or a YAML path.
+    options
+        :class:`AnalysisOptions`; keyword ``changes`` (``draws=5000``, ``workers=2``...)
+        are applied on top and checked.
+    rng
+        Root seed or Generator; the seed used is recorded in the result.
+    deals
+        Also explore the deal space on the first ``deals.draws`` draws (same seed).
+    progress
+        Optional callback ``(stage, fraction done)``.
+    """
+    options = AnalysisOptions.of(options, **changes)
+    tell = progress or (lambda stage, done: None)
+    start = time.perf_counter()
+    tell("sampling", 0.0)
+    prepared = prepare(scenario, draws=options.draws, rng=rng, horizon=options.horizon)
+    result = summarise(run_analysis(prepared.compiled, prepared.expected, options,
+                                    progress=tell))
+    extra: dict[str, Any] = {}
+    if deals is not None and prepared.scenario.issues:
+        tell("deal space", 0.8)
+        deals = DealOptions.of(deals, workers=options.workers)
+        sub = prepared.subset(deals.draws)
+        extra["deals"] = explore_deals(sub.compiled, sub.expected, deals)
+    if prepared.scenario.stakeholders is not None:
+        tell("stakeholder forecast", 0.9)
+        extra["forecast"] = scenario_forecast(prepared.scenario)
+    wall = dict(result.run["wall_s"], total=round(time.perf_counter() - start, 4))
+    typed = result.model_copy(update={**extra, "run": {**result.run, "wall_s": wall,
+                                                       "workers": options.workers}})
+    typed._per_draw = result.per_draw
+    tell("done", 1.0)
+    return typed
+
+
+def whatif(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
+           changes: Mapping[str, Any] | None = None, levers: Mapping[str, bool] | None = None,
+           rng: int | np.random.Generator | None = None, **option_changes: Any,
+           ) -> WhatifResult:
+    """Analyse a scenario and a changed copy of it on the same draws.
+
+    Parameters
+    ----------
+    changes
+        Dotted parameter path -> new value (validated like a file).
+    levers
+        Lever id -> ``True`` (it happens: probability 1) or ``False`` (switched off).
+    options, option_changes, rng
+        As for :func:`analyze`; both runs use the same seed (common random numbers).
+    """
+    base_scenario = scenario_of(scenario)
+    changes = dict(changes or {})
+    levers = dict(levers or {})
+    known = [lever.id for lever in base_scenario.levers]
+    unknown = sorted(set(levers) - set(known))
+    if unknown:
+        raise InputError(f"--lever: unknown lever(s) {', '.join(map(repr, unknown))}; "
+                         f"known levers of {base_scenario.id}: {', '.join(known) or 'none'}")
+    set_values = dict(changes)
+    for lever_id, on in levers.items():
+        set_values[f"levers.{lever_id}.probability"] = 1.0 if on else 0.0
+    variant_scenario = with_values(base_scenario, set_values)
+    seed = resolve_seed(rng)
+    options = AnalysisOptions.of(options, **option_changes)
+    base = analyze(base_scenario, options, rng=seed)
+    variant = analyze(variant_scenario, options, rng=seed)
+    return WhatifResult.compare(base, variant, changes=changes, levers=levers)
