@@ -8,18 +8,17 @@ stays fast.
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
-from ceasefire.cli import common
+from ceasefire.cli import common, complete
 from ceasefire.errors import InputError, ScenarioError
 
 if TYPE_CHECKING:
@@ -34,7 +33,8 @@ _BUILTIN_PACKAGE = "ceasefire.scenario.builtin"
 _JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on standard "
                                          "output instead of text.")]
 _ScenarioArg = Annotated[str, typer.Argument(metavar="NAME|FILE", show_default=False,
-                                             help="A built-in scenario name or a YAML file.")]
+                                             help="A built-in scenario name or a YAML file.",
+                                             autocompletion=complete.scenarios)]
 #: Characters of the control bars, one per actor in the order the region lists them.
 _BAR_MARKS = "█▓▒░"
 _BAR_WIDTH = 16
@@ -103,13 +103,7 @@ def _head(scenario: Scenario) -> dict[str, Any]:
 
 
 def _document(kind: str, scenario: Scenario | None) -> dict[str, Any]:
-    from ceasefire.results import envelope
-
-    document = envelope(kind, scenario=_head(scenario) if scenario else {}, seed=None,
-                        draws=None)
-    if scenario is None:
-        document["scenario"] = None
-    return document
+    return common.envelope(kind, scenario=_head(scenario) if scenario else None)
 
 
 def _number(value: float) -> str:
@@ -158,21 +152,18 @@ def _control_bar(control: dict[str, Any], marks: dict[str, str]) -> Text:
     return bar
 
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False,
-                  title_style="bold", show_edge=False)
-    for name in columns:
-        table.add_column(name, overflow="fold")
-    return table
+_table = common.table
+_text = common.text
 
 
 def _print_problems(console: Console, label: str, problems: list[Problem]) -> None:
     count = len(problems)
     # One line per problem, never wrapped, so the list can be grepped and counted.
-    console.print(f"[bold red]error:[/] {label}: {count} problem{'s' if count != 1 else ''}",
+    console.print(Text.assemble(("error:", "bold red"), " ", common.clean(label),
+                                f": {count} problem{'s' if count != 1 else ''}"),
                   highlight=False, soft_wrap=True)
     for problem in problems:
-        console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+        console.print(Text("  " + common.clean(problem)), highlight=False, soft_wrap=True)
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:
@@ -205,8 +196,7 @@ def scenarios(
         document["scenarios"] = rows
         common.print_json(document)
         return
-    table = _table("scenario", "as of", "contents")
-    table.columns[1].no_wrap = True
+    table = _table("scenario", "as of", "contents", wrap=("scenario", "contents"))
     for name, row in rows.items():
         if not row["valid"]:
             table.add_row(Text(name, style="bold"), "",
@@ -214,8 +204,8 @@ def scenarios(
                                f"`ceasefire validate {name}`", style="red"))
             continue
         counts = {k: v for k, v in row["counts"].items() if k not in ("dimensions",)}
-        table.add_row(Text(name, style="bold") + Text("\n" + row["name"], style="dim"),
-                      row["as_of"], _counts_text(counts))
+        table.add_row(common.labelled(name, row["name"]), row["as_of"],
+                      _counts_text(counts))
     common.out_console.print(table)
 
 
@@ -240,18 +230,24 @@ def _render_scenario(console: Console, s: Scenario) -> None:
     from ceasefire.scenario.model import month_label
     from ceasefire.scenario.values import point_value
 
-    console.print(Text(s.name, style="bold"))
-    console.print(f"id {s.id} · as of {s.as_of.isoformat()} · {s.currency} · horizon "
-                  f"{s.horizon_months} months", highlight=False)
+    # Every string from the scenario goes through _text: never markup, no control characters.
+    def line(*parts: str | Text) -> None:
+        console.print(Text.assemble(*(common.clean(p) if isinstance(p, str) else p
+                                      for p in parts)), highlight=False)
+
+    console.print(_text(s.name, "bold"))
+    line(f"id {s.id} · as of {s.as_of.isoformat()} · {s.currency} · horizon "
+         f"{s.horizon_months} months")
     if s.description:
-        console.print(Text(" ".join(s.description.split()), style="dim"))
+        console.print(_text(" ".join(s.description.split()), "dim"))
 
     # the name on a line of its own under the id: long names would squeeze every column
-    actors = _table("actor", "role", "side", "veto", "discount/month", "margin",
-                    title="Actors")
+    actors = _table("actor", "role", "side", "veto", "discount a month", "ratification margin",
+                    title="Actors", wrap=("actor", "discount a month", "ratification margin"))
     for a in s.actors:
-        actors.add_row(Text.assemble((a.id, "bold"), "\n", a.name), a.role, a.side, a.veto,
-                       _quantity(a.discount_factor), _quantity(a.ratification_margin))
+        actors.add_row(common.labelled(a.id, a.name), _text(a.role), _text(a.side),
+                       _text(a.veto), _quantity(a.discount_factor),
+                       _quantity(a.ratification_margin))
     console.print()
     console.print(actors)
 
@@ -259,72 +255,80 @@ def _render_scenario(console: Console, s: Scenario) -> None:
     order = [*s.belligerents, *(a.id for a in s.actors if a.id not in s.belligerents)]
     marks = {actor: _BAR_MARKS[k % len(_BAR_MARKS)] for k, actor in enumerate(order)}
     used: set[str] = set()
-    regions = _table("region", "area km²", "control", "shares", title="Regions")
+    regions = _table("region", "area km²", "control", "shares", title="Regions",
+                     numbers=("area km²",), wrap=("shares",))
     for r in s.regions:
         used.update(r.control)
         shares = " ".join(f"{actor} {_percent(point_value(v))}" for actor, v in r.control.items())
-        regions.add_row(r.id, _quantity(r.area_km2), _control_bar(r.control, marks), shares)
+        regions.add_row(_text(r.id), _quantity(r.area_km2), _control_bar(r.control, marks),
+                        _text(shares))
     console.print()
     console.print(regions)
     total = sum(point_value(r.area_km2) for r in s.regions)
-    console.print(f"{len(s.regions)} regions, {_number(total)} km² in all; bars: "
-                  + ", ".join(f"{marks[a]} {a}" for a in order if a in used)
-                  + ", · nobody", highlight=False)
+    line(f"{len(s.regions)} regions, {_number(total)} km² in all; bars: "
+         + ", ".join(f"{marks[a]} {a}" for a in order if a in used) + ", · nobody")
 
     if s.levers:
-        levers = _table("lever", "factor", "status", "start", "prob.", "effects",
-                        title="Levers")
+        # the factor and the effect count under the id: six narrow columns overflow 80
+        levers = _table("lever (factor, effects)", "status", "from", "probability",
+                        title="Levers", numbers=("probability",),
+                        wrap=("lever (factor, effects)",))
         for lever in s.levers:
-            levers.add_row(lever.id, lever.factor, lever.status,
-                           month_label(s.as_of, lever.start_month),
-                           _percent(point_value(lever.probability)), str(len(lever.effects)))
+            count = len(lever.effects)
+            levers.add_row(common.labelled(lever.id, f"{lever.factor}, {count} "
+                                           f"effect{'s' if count != 1 else ''}"),
+                           _text(lever.status), month_label(s.as_of, lever.start_month),
+                           _percent(point_value(lever.probability)))
         console.print()
         console.print(levers)
 
     if s.issues:
-        issues = _table("issue", "kind", "options", "default", title="Issues")
+        issues = _table("issue", "kind", "options", "default", title="Issues",
+                        numbers=("options",))
         for issue in s.issues:
-            issues.add_row(issue.id, issue.kind, str(len(issue.options)), issue.default)
+            issues.add_row(_text(issue.id), _text(issue.kind), str(len(issue.options)),
+                           _text(issue.default))
         console.print()
         console.print(issues)
         excluded = any(o.excludes for issue in s.issues for o in issue.options)
-        console.print(f"deal space: {_deal_space(s):,} packages"
-                      + (" before exclusions" if excluded else ""), highlight=False)
+        line(f"deal space: {_deal_space(s):,} packages"
+             + (" before exclusions" if excluded else ""))
 
     if s.proposals:
-        proposals = _table("proposal", "terms (others at their default)", title="Proposals")
+        proposals = _table("proposal", "terms (others at their default)", title="Proposals",
+                           wrap=("proposal", "terms (others at their default)"))
         for p in s.proposals:
             terms = ", ".join(f"{issue}={option}" for issue, option in p.terms.items())
-            proposals.add_row(Text(p.id, style="bold") + Text("\n" + p.name, style="dim"),
-                              terms or "all defaults")
+            proposals.add_row(common.labelled(p.id, p.name), _text(terms or "all defaults"))
         console.print()
         console.print(proposals)
 
     if s.stakeholders:
-        dims = _table("dimension", "scale", "status quo", title="Stakeholder dimensions")
+        dims = _table("dimension", "scale", "status quo", title="Stakeholder dimensions",
+                      wrap=("scale",))
         for d in s.stakeholders.dimensions:
             scale = f"{d.scale.low:g}–{d.scale.high:g}" + (f" {d.scale.unit}" if d.scale.unit
                                                           else "")
-            dims.add_row(d.id, scale, f"{d.status_quo:g}")
+            dims.add_row(_text(d.id), _text(scale), f"{d.status_quo:g}")
         console.print()
         console.print(dims)
-        console.print(f"{len(s.stakeholders.actors)} stakeholders: "
-                      + ", ".join(a.id for a in s.stakeholders.actors), highlight=False)
+        line(f"{len(s.stakeholders.actors)} stakeholders: "
+             + ", ".join(a.id for a in s.stakeholders.actors))
 
     grades = Counter(claim.grade for claim in s.evidence)
-    evidence = _table("grade", "claims", title="Evidence")
+    evidence = _table("grade", "claims", title="Evidence", numbers=("claims",))
     for grade, count in grades.most_common():
-        evidence.add_row(grade, str(count))
+        evidence.add_row(_text(grade), str(count))
     console.print()
     console.print(evidence)
     disputed = sum(claim.disputed for claim in s.evidence)
-    console.print(f"{len(s.evidence)} claims, {disputed} disputed; "
-                  f"see `ceasefire evidence {s.id}`", highlight=False)
+    line(f"{len(s.evidence)} claims, {disputed} disputed; see `ceasefire evidence {s.id}`")
 
 
 def validate(
     source: Annotated[str, typer.Argument(metavar="FILE|NAME", show_default=False,
-                                          help="A scenario YAML file or a built-in name.")],
+                                          help="A scenario YAML file or a built-in name.",
+                                          autocompletion=complete.scenarios)],
     strict: Annotated[bool, typer.Option(
         "--strict", help="Require every number to cite a claim, as built-ins do.")] = False,
     as_json: _JsonFlag = False,
@@ -347,7 +351,7 @@ def validate(
         document.update(file=label, valid=True, problems=[], counts=_counts(scenario))
         common.print_json(document)
         return
-    common.out_console.print(f"ok: {label}: {_counts_text(_counts(scenario))}",
+    common.out_console.print(_text(f"ok: {label}: {_counts_text(_counts(scenario))}"),
                              highlight=False, soft_wrap=True)
 
 
@@ -363,12 +367,13 @@ def new(
     from ceasefire._files import write_text_atomic
     from ceasefire.scenario import builtin_names, load_scenario, read_scenario_text
 
-    if target.exists() and not force:
-        raise InputError(f"{target} already exists; hint: choose another name, or pass "
-                         "--force to overwrite it")
     if target.is_dir():
         raise InputError(f"{target} is a folder; hint: give a file name such as "
                          f"{target / 'scenario.yaml'}")
+    if os.path.lexists(target) and not force:
+        raise InputError(f"{target} already exists; hint: choose another name, or pass "
+                         "--force to overwrite it")
+    common.check_output(target, "FILE")
     if source in builtin_names():
         text = resources.files(_BUILTIN_PACKAGE).joinpath(f"{source}.yaml").read_text("utf-8")
         load_scenario(source)  # a broken built-in is not worth copying
@@ -381,8 +386,9 @@ def new(
     scenario = read_scenario_text(text, file=str(target))
     write_text_atomic(target, text)
     common.out_console.print(
-        f"wrote {target}: a copy of {_label(source)} ({_counts_text(_counts(scenario))}); "
-        f"edit it, then run `ceasefire validate {target}`", highlight=False, soft_wrap=True)
+        _text(f"wrote {target}: a copy of {_label(source)} ({_counts_text(_counts(scenario))}); "
+              f"edit it, then run `ceasefire validate {target}`"), highlight=False,
+        soft_wrap=True)
 
 
 def schema(
@@ -397,8 +403,10 @@ def schema(
     """Print the JSON Schema of scenario files (or, with --results, of a --json result)."""
     from ceasefire._files import write_text_atomic
 
+    if out is not None:
+        common.check_output(out, "--out")
     if results is not None:
-        from ceasefire.result_schemas import result_schema_text
+        from ceasefire.results import result_schema_text
 
         text = result_schema_text(results)
     else:
@@ -409,7 +417,7 @@ def schema(
         typer.echo(text, nl=False)
         return
     write_text_atomic(out, text)
-    common.err_console.print(f"wrote {out}", highlight=False)
+    common.err_console.print(_text(f"wrote {out}"), highlight=False)
 
 
 def evidence(
@@ -448,27 +456,26 @@ def evidence(
     console = common.out_console
     where = f"{query} in {scenario.id}" if query else scenario.id
     count = len(claims)
-    console.print(Text(f"{count} claim{'s' if count != 1 else ''} behind {where}",
-                       style="bold"))
+    console.print(_text(f"{count} claim{'s' if count != 1 else ''} behind {where}", "bold"))
     for c in claims:
-        head = Text("\n" + c.id, style="bold")
-        head.append(f" · {c.grade} · {c.source.outlet}")
+        head = _text("\n" + c.id, "bold")
+        head.append(common.clean(f" · {c.grade} · {c.source.outlet}"))
         head.append(f" · {c.source.date.isoformat() if c.source.date else 'no date'}")
         if c.disputed:
             head.append(" · DISPUTED", style="bold red")
         console.print(head)
-        lines = [Text(c.claim, style="dim")]
+        lines = [_text(c.claim, "dim")]
         if c.source.title or c.source.url:
-            lines.append(Text(" ".join(x for x in (c.source.title, c.source.url) if x),
-                              overflow="fold"))
+            lines.append(Text(common.clean(" ".join(x for x in (c.source.title, c.source.url)
+                                                    if x)), overflow="fold"))
         if c.note:
-            lines.append(Text("note: " + c.note))
+            lines.append(_text("note: " + c.note))
         shown = supports(c.id)
         others = len(index.get(c.id, [])) - len(shown)
         text = f"supports: {', '.join(shown) or 'nothing'}"
         if others:
             text += f" (and {others} other parameter{'s' if others != 1 else ''})"
-        lines.append(Text(text, overflow="fold"))
+        lines.append(Text(common.clean(text), overflow="fold"))
         for line in lines:
             console.print(Padding(line, (0, 0, 0, 2), expand=False))
 
