@@ -16,7 +16,7 @@ app = typer.Typer(
     name="ceasefire",
     help="Model the end of a war as a negotiation: war paths, war values, deals, forecasts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
