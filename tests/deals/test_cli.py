@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from ceasefire.cli import main
-from ceasefire.deals import DealsResult, explore_deals
+from ceasefire.results import DealsResult
+from ceasefire.workflows import explore as explore_deals
 
 
 def test_deals_json_is_one_document(capsys):
@@ -16,7 +17,8 @@ def test_deals_json_is_one_document(capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["kind"] == "deals" and document["seed"] == 1 and document["draws"] == 200
     assert set(document["solutions"]) >= {"nash", "kalai-smorodinsky", "egalitarian",
-                                           "likely-settlement", "most-robust"}
+                                           "most-robust"}
+    assert document["likely_settlement"]["p_all_veto_accept"]["p"] >= 0
     assert set(document["proposals"]) == {"freeze", "east-for-guarantee", "all-for-relief"}
     top = document["top"][0]
     assert set(top["terms"]) == {"valley-line", "sanctions-relief", "guarantee"}
@@ -51,6 +53,17 @@ def test_unknown_proposal_is_an_error_listing_the_known_ones(capsys):
     assert main(["deals", "tutorial", "--draws", "50", "--near", "nope"]) == 1
     err = capsys.readouterr().err
     assert "nope" in err and "freeze" in err
+
+
+def test_no_stake_is_shown_as_such(capsys):
+    # the patron PA holds a veto only over the terms it delivers (relief, guarantee): in
+    # a package without them it has no stake, and is not shown as accepting it
+    assert main(["deals", "tutorial", "--draws", "100", "--seed", "1", "--near",
+                 "freeze"]) == 0
+    out = capsys.readouterr().out
+    assert "no stake" in out
+    freeze = next(line for line in out.splitlines() if line.startswith("freeze "))
+    assert "PA ·" in freeze and "PA 100%" not in freeze
 
 
 def test_unknown_export_type_is_an_error(tmp_path, capsys):

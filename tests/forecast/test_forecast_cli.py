@@ -57,7 +57,7 @@ def test_human_output_and_plot(shared_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "smp" in result.stdout and "eum band" in result.stdout
     assert "<html>" in plot.read_text()
-    assert not list(tmp_path.glob(".*tmp"))
+    assert not list(tmp_path.glob(".*.tmp-*"))  # no temporary file left
 
 
 def test_errors_exit_1(shared_dir):

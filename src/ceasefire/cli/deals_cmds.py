@@ -11,20 +11,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ceasefire.cli import common
+from ceasefire.cli import common, complete
 from ceasefire.errors import InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ceasefire.deals.results import DealsResult
+    from ceasefire.results import DealsResult
 
 __all__ = ["deals", "register"]
 
 _EXAMPLE = """
-Example:
 
-    ceasefire deals tutorial --top 5 --near freeze --export deals.csv
+Example: ceasefire deals tutorial --top 5 --near freeze --export deals.csv
 """
 
 
@@ -37,42 +36,56 @@ def register(app: typer.Typer) -> None:
 
 def deals(
     scenario: Annotated[str, typer.Argument(metavar="NAME|FILE", show_default=False,
-                                            help="A built-in scenario name or a YAML file.")],
-    top: Annotated[int, typer.Option("--top", min=1, help="Packages listed.")] = 10,
+                                            help="A built-in scenario name or a YAML file.",
+                                            autocompletion=complete.scenarios)],
+    top: Annotated[int, typer.Option("--top", min=1, max=1000, help="Packages listed.")] = 10,
     min_prob: Annotated[float, typer.Option(
-        "--min-prob", help="p*: the zone holds packages with P(all veto players accept) "
-        ">= p*.")] = 0.5,
+        "--min-prob", min=0.0, max=1.0,
+        help="p*: the zone holds packages with P(all veto players accept) >= p*.")] = 0.5,
     near: Annotated[list[str] | None, typer.Option(
         "--near", help="A proposal id whose nearest acceptable variants to list "
-        "(repeatable; default: every proposal).")] = None,
+        "(repeatable; default: every proposal).", autocompletion=complete.proposals)] = None,
     export: Annotated[Path | None, typer.Option(
         "--export", help="Write every package to FILE (.csv, or .parquet with the "
         "'tables' extra).")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=1, help="Monte Carlo draws.")] = 2000,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: "
-                                             "drawn and recorded).")] = None,
+    draws: Annotated[int, typer.Option("--draws", min=1, max=common.DRAWS_MAX,
+                                       help=common.DRAWS_HELP)] = 2000,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, max=2**63 - 1,
+                                             help="Root seed (default: drawn and "
+                                             "recorded).")] = None,
     start_month: Annotated[int, typer.Option("--start-month", min=0, max=12,
                                              help="Month the deal is signed (0 = now).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on "
                                           "standard output.")] = False,
 ) -> None:
     """Explore the deal space of a scenario."""
-    from ceasefire.deals import explore_deals
+    from ceasefire.workflows import explore
 
-    if export is not None and export.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"--export {export}: unknown file type {export.suffix or '(none)'!r}; "
-                         "allowed: .csv or .parquet; fix: name the file e.g. deals.csv")
+    if export is not None:
+        if export.suffix.lower() not in (".csv", ".parquet"):
+            raise InputError(f"--export {export}: unknown file type "
+                             f"{export.suffix or '(none)'!r}; allowed: .csv or .parquet; "
+                             "fix: name the file e.g. deals.csv")
+        common.check_output(export, "--export")
+        if not export.absolute().parent.is_dir():
+            raise InputError(f"--export {export}: folder {export.absolute().parent} does not "
+                             "exist; fix: create it or pick another path")
     console = common.human_console(as_json)
     with common.progress(console, "scoring every package"):
-        result = explore_deals(scenario, draws=draws, rng=seed, start=start_month,
-                               p_star=min_prob, top=top, near=near)
+        result = explore(scenario, rng=seed, draws=draws, start=start_month,
+                         p_star=min_prob, top=top, near=tuple(near) if near else None)
     if export is not None:
         write_table(result, export)
-    _render(console, result)
+    document = result.to_dict()
     if export is not None:
-        console.print(f"wrote {result.space['evaluated']:,} packages to {export}")
+        document["run"]["export"] = str(export)
     if as_json:
-        common.print_json(result.to_dict())
+        common.print_json(document)
+        return
+    _render(console, document)
+    if export is not None:
+        console.print(common.text(f"wrote {document['space']['evaluated']:,} packages "
+                                  f"to {export}"))
 
 
 def package_table(result: DealsResult) -> Any:
@@ -113,10 +126,6 @@ def write_table(result: DealsResult, path: Path) -> None:
     from ceasefire._files import atomic_path
 
     table = package_table(result)
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InputError(f"--export {path}: folder {folder} does not exist; fix: create it "
-                         "or pick another path")
     with atomic_path(path) as temporary:
         if parquet:
             table.to_parquet(temporary, index=False)
@@ -128,64 +137,92 @@ def _pct(p: dict[str, float]) -> str:
     return f"{100 * p['p']:.1f}% ±{100 * p['se']:.1f}"
 
 
-def _share(p: float | None) -> str:
-    return "-" if p is None else f"{100 * p:.0f}%"
-
-
 def _terms(changes: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in changes.items()) or "every issue at its default"
 
 
-def _render(console: Console, result: DealsResult) -> None:
+def _veto_players(summary: dict[str, Any]) -> list[str]:
+    # "veto_players" in the typed results, "required" before them
+    return list(summary.get("veto_players", summary.get("required", [])))
+
+
+def _party(actor: str, summary: dict[str, Any]) -> str:
+    """``RU 54% +1.2`` for a veto player of this package, ``US ·`` for a party without one."""
+    p = summary["acceptance"].get(actor, {}).get("p")
+    if actor not in _veto_players(summary) or p is None:
+        return f"{actor} ·"
+    return f"{actor} {100 * p:.0f}% {summary['surplus'][actor]:+.3g}"
+
+
+def _render(console: Console, document: dict[str, Any]) -> None:
     """Blocks rather than wide tables, so that the output reads at 80 columns.
 
     Each package gets a line with its P(all veto players accept) and each veto player's
-    P(accept) and expected surplus, then its terms, indented and wrapped.
+    P(accept) and expected surplus, then its terms, indented with a hanging indent.
+    A party that holds no veto over a package is shown as ``·`` (no stake), never as
+    accepting it.
     """
     from rich.padding import Padding
     from rich.text import Text
 
-    space = result.space
-    console.print(f"[bold]{result.scenario['id']}[/]: deals signed {result.start}; "
-                  f"{space['evaluated']:,} packages evaluated of {space['size']:,} "
-                  f"({space['method']}), {result.draws:,} draws, seed {result.seed}")
+    clean, text = common.clean, common.text
+    space = document["space"]
+    console.print(Text.assemble(
+        (clean(document["scenario"]["id"]), "bold"),
+        f": deals signed {document['start']}; {space['evaluated']:,} packages evaluated of "
+        f"{space['size']:,} ({space['method']}), {document['draws']:,} draws, seed "
+        f"{document['seed']}"))
     if space["method"] != "enumerated":
-        console.print(f"[yellow]note:[/] {space['note']}")
-    console.print(f"zone of agreement (P(all veto players accept) >= {result.p_star:g}): "
-                  f"{result.zone['size']:,} packages; Pareto frontier of "
-                  f"{', '.join(result.frontier['parties'])}: {result.frontier['size']:,}")
-    # the text shows the veto players; the JSON and the export hold every actor
-    actors = tuple(a for a in result.actors if result.veto[a] != "none") or result.actors
-    console.print(Text("per package: P(all accept) ± s.e.; then each veto player's "
-                       "P(accept) and expected surplus E[S]", style="dim"))
+        console.print(Text.assemble(("note:", "yellow"), " ", clean(space["note"])))
+    zone, frontier = document["zone"], document["frontier"]
+    console.print(text(f"zone of agreement (P(all veto players accept) >= "
+                       f"{document['p_star']:g}): {zone['size']:,} packages; Pareto frontier "
+                       f"of {', '.join(frontier['parties'])}: {frontier['size']:,} packages"))
+    # the text shows the parties with a veto somewhere; the JSON and the export hold every actor
+    veto = document["veto"]
+    actors = [a for a in document["actors"] if veto[a] != "none"] or list(document["actors"])
+    console.print(Text("per package: P(all veto players accept) ± standard error; then each "
+                       "party's P(accept) and its expected surplus (deal minus war, in "
+                       "value units); · no stake: not a veto player for that package",
+                       style="dim"))
 
     def block(name: str, s: dict[str, Any], terms: str) -> None:
-        parties = "  ".join(f"{a} {_share(s['acceptance'][a]['p'])} "
-                            f"{s['surplus'][a]:+.3g}" for a in actors)
-        console.print(Text.assemble((f"{name}", "bold"), f"  {_pct(s['p_all_veto_accept'])}"
-                                    f"  {parties}"))
-        console.print(Padding(Text(terms), (0, 0, 0, 4)))
+        import textwrap
+
+        # a hanging indent, and a party's figures never split across lines (the no-break
+        # spaces hold them together until printed)
+        parts = [clean(name), _pct(s["p_all_veto_accept"]),
+                 *(clean(_party(a, s)) for a in actors)]
+        head = textwrap.wrap("  ".join(part.replace(" ", "\xa0") for part in parts),
+                             width=max(console.width, 40), subsequent_indent="    ",
+                             break_long_words=False, break_on_hyphens=False)
+        head = [line.replace("\xa0", " ") for line in head]
+        console.print(Text.assemble((head[0][:len(parts[0])], "bold"),
+                                    head[0][len(parts[0]):]), soft_wrap=True)
+        for line in head[1:]:
+            console.print(Text(line), soft_wrap=True)
+        console.print(Padding(Text(clean(terms), overflow="fold"), (0, 0, 0, 4)))
 
     def heading(title: str) -> None:
         console.print()
-        console.rule(Text(title, style="bold"), align="left")
+        console.rule(text(title, "bold"), align="left")
 
     heading("Solutions")
-    for name, sol in result.solutions.items():
+    for name, sol in document["solutions"].items():
         if sol["package"] is None:
-            blocking = ", ".join(sol["blocking"]) or "no package"
-            console.print(Text.assemble((name, "bold"),
-                                        f"  no agreement (blocked by {blocking})"))
+            blockers = sol.get("blockers", sol.get("blocking")) or []
+            console.print(Text.assemble((clean(name), "bold"), "  no agreement (blocked by "
+                                        f"{clean(', '.join(blockers) or 'no package')})"))
         else:
             block(name, sol["package"], _terms(sol["package"]["changes"]))
-    heading(f"Top {len(result.top)} packages by P(all veto players accept)")
-    for rank, s in enumerate(result.top, 1):
+    heading(f"Top {len(document['top'])} packages by P(all veto players accept)")
+    for rank, s in enumerate(document["top"], 1):
         block(f"#{rank}", s, _terms(s["changes"]))
-    if result.proposals:
+    if document["proposals"]:
         heading("Named proposals")
-        for name, s in result.proposals.items():
+        for name, s in document["proposals"].items():
             block(name, s, _terms(s["changes"]))
-    for name, by_distance in result.nearest.items():
+    for name, by_distance in document["nearest"].items():
         heading(f"Nearest acceptable variants of {name}")
         if not by_distance:
             console.print("no acceptable package within 3 changed terms")
@@ -194,5 +231,5 @@ def _render(console: Console, result: DealsResult) -> None:
             for s in items:
                 gain = s["gain"]["p_all_veto_accept"]
                 block(f"{distance} change{'s' if int(distance) > 1 else ''} "
-                      f"({100 * gain:+.0f} pts)", s,
+                      f"({100 * gain:+.0f} percentage points)", s,
                       "change " + _terms(s["changed_from_proposal"]))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ceasefire.cli import common, complete
 from ceasefire.cli.common import human_console, print_json
 from ceasefire.errors import InputError, ModelError
 
@@ -19,11 +20,9 @@ _HELP = """Forecast a contested dimension from a stakeholder table.
 SCENARIO is a built-in scenario name, a scenario YAML file, a KTAB CSV/XML file, or an
 EUM table (tsv/csv, Decide #A/#P/#M/#D file, KTAB China JSON).
 
-Example:
+Example: ceasefire forecast alaska-2025 --model all --json
 
-    ceasefire forecast dummyData_3Dim.csv --model all --json
-
-    ceasefire forecast emission.tsv --model eum --eum-preset bdm1997 --plot eum.html
+Example: ceasefire forecast tutorial --model eum --eum-preset bdm1997 --plot eum.html
 """
 
 
@@ -35,7 +34,8 @@ def register(app: typer.Typer) -> None:
 def forecast_command(
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO|FILE", show_default=False,
-        help="Scenario name or YAML, KTAB CSV/XML, or EUM table.")],
+        help="Scenario name or YAML, KTAB CSV/XML, or EUM table.",
+        autocompletion=complete.scenarios)],
     model: Annotated[str, typer.Option(
         "--model", "-m", help="compromise, median, status-quo, nash, eum, smp or all.")] = "all",
     dimension: Annotated[str | None, typer.Option(
@@ -50,14 +50,16 @@ def forecast_command(
     """Run the stakeholder forecasting models and print them side by side."""
     from ceasefire.forecast import EUMOptions, eum_band, run_model
     from ceasefire.forecast import eum_preset as preset_options
-    from ceasefire.results import content_hash, envelope
+    from ceasefire.forecast.summary import summarise_forecasts
 
     console = human_console(as_json)
     if model not in (*_MODELS, "all"):
         raise InputError(f"--model {model!r} is unknown; allowed: {', '.join(_MODELS)}, all "
                          "(hint: --model all runs every model)")
+    if plot is not None:
+        common.check_output(plot, "--plot")
     eum_options: EUMOptions = preset_options(eum_preset)
-    table, smp_options, meta = _load(scenario, dimension)
+    table, smp_options, meta, source = _load(scenario, dimension)
     names = list(_MODELS) if model == "all" else [model]
     results: dict[str, Any] = {}
     skipped: dict[str, str] = {}
@@ -82,25 +84,18 @@ def forecast_command(
         write_text_atomic(plot, forecast_figure(results).to_html(include_plotlyjs=True))
 
     if as_json:
-        # a scenario is hashed as every other kind hashes it; a table file by its table
-        digest = meta.get("hash") or content_hash(table.to_dict())
-        doc = envelope("forecast", scenario={"id": meta["id"], "as_of": meta["as_of"],
-                                             "hash": digest},
-                       seed=None, draws=None)
-        doc["models"] = {name: result.summary() for name, result in results.items()}
-        if skipped:
-            doc["skipped"] = skipped
-        if band is not None:
-            doc["eum_band"] = band
-        doc["run"] = {"wall_s": wall, "source": meta["source"]}
-        print_json(doc)
+        summary = summarise_forecasts(meta, results, skipped=skipped, band=band,
+                                      run={"wall_s": wall, "source": source})
+        print_json(summary.to_dict())
         return
     _render(console, table, results, skipped, band, eum_preset)
 
 
-def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, dict[str, Any]]:
-    """Table, SMP options and {id, as_of, source} for a file or a scenario."""
+def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, Any, str]:
+    """Table, SMP options, ScenarioMeta and source text for a file or a scenario."""
     from ceasefire.forecast import SMPOptions, load_table, table_from_scenario
+    from ceasefire.forecast.summary import table_meta
+    from ceasefire.results import ScenarioMeta
 
     path = Path(scenario)
     if path.suffix.lower() in _TABLE_SUFFIXES:
@@ -109,8 +104,7 @@ def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, dict[str, Any
         table, options = load_table(path)
         if dimension is not None:
             table = table.select([dimension])
-        meta = {"id": path.stem, "as_of": None, "source": str(path)}
-        return table, options or SMPOptions(), meta
+        return table, options or SMPOptions(), table_meta(table, path.stem), str(path)
     try:
         from ceasefire.scenario import load_scenario  # type: ignore[attr-defined]
     except ImportError as error:
@@ -118,39 +112,37 @@ def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, dict[str, Any
                          f"scenarios cannot be loaded here ({error})") from None
     loaded = load_scenario(scenario)
     table = table_from_scenario(loaded, dimension)
-    from ceasefire.analysis import scenario_meta
-
-    meta = {**scenario_meta(loaded), "source": scenario}
-    return table, SMPOptions(), meta
+    return table, SMPOptions(), ScenarioMeta.of(loaded), scenario
 
 
 def _render(console: Any, table: Any, results: dict[str, Any], skipped: dict[str, str],
             band: dict[str, Any] | None, preset: str) -> None:
-    from rich.table import Table
+    from rich.text import Text
 
-    title = table.title or table.source
-    summary = Table(title=f"Forecast: {title} ({table.n_actors} actors)")
-    summary.add_column("model")
-    for dim in table.dimension_ids:
-        summary.add_column(dim, justify="right")
-    summary.add_column("turns", justify="right")
+    title = common.clean(table.title or table.source)
+    dims = [common.clean(d) for d in table.dimension_ids]
+    summary = common.table("model", *dims, "turns",
+                           title=f"Forecast: {title} ({table.n_actors} actors)",
+                           numbers=(*dims, "turns"))
     for name, result in results.items():
         label = f"eum ({preset})" if name == "eum" else name
-        summary.add_row(label, *[f"{v:.2f}" for v in result.forecast], str(result.turns))
+        summary.add_row(common.text(label), *[f"{v:.2f}" for v in result.forecast],
+                        str(result.turns))
     if band is not None:
-        summary.add_row("eum band", *[f"{band[d]['low']:.2f} - {band[d]['high']:.2f}"
+        summary.add_row("eum band", *[f"{band[d]['low']:.2f}–{band[d]['high']:.2f}"
                                       for d in table.dimension_ids], "")
     console.print(summary)
+    console.print(Text("values on each dimension's own scale; turns until the model "
+                       "stopped", style="dim"))
     for name, reason in skipped.items():
-        console.print(f"[yellow]{name} skipped:[/] {reason}", highlight=False)
+        console.print(Text.assemble((f"{name} skipped:", "yellow"), " ", common.clean(reason)),
+                      highlight=False)
     for name in ("eum", "smp"):
         if name not in results:
             continue
         result = results[name]
-        rounds = Table(title=f"{name}: forecast by round")
-        rounds.add_column("round", justify="right")
-        for dim in table.dimension_ids:
-            rounds.add_column(dim, justify="right")
+        rounds = common.table("round", *dims, title=f"{name}: forecast by round",
+                              numbers=("round", *dims))
         shown = list(enumerate(result.forecasts))
         if len(shown) > 25:  # first 20 and last 5 rounds
             shown = [*shown[:20], (None, None), *shown[-5:]]
