@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "MAX_LISTED_PROBLEMS",
     "CeasefireError",
     "CeasefireWarning",
     "InputError",
@@ -55,18 +56,33 @@ class CeasefireError(Exception):
     """Base class of every error ceasefire raises on purpose."""
 
 
+MAX_LISTED_PROBLEMS = 50
+"""Problems a :class:`ScenarioError` lists; the rest are counted in a last line."""
+
+
 class ScenarioError(CeasefireError, ValueError):
-    """A scenario is invalid; ``problems`` lists every problem found, not just the first."""
+    """A scenario is invalid; ``problems`` lists every problem found, not just the first.
+
+    Past :data:`MAX_LISTED_PROBLEMS`, the list ends with one line "... and N more
+    problems", so a file with 100,000 unknown keys gives a readable error; ``total``
+    counts them all.
+    """
 
     def __init__(self, problems: list[Problem] | Problem | str, *, file: str | None = None):
         if isinstance(problems, str):
             problems = [Problem(path="", message=problems, file=file)]
         elif isinstance(problems, Problem):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        problems = list(problems)
+        self.total = count = len(problems)
+        if count > MAX_LISTED_PROBLEMS:
+            rest = count - MAX_LISTED_PROBLEMS
+            problems = [*problems[:MAX_LISTED_PROBLEMS],
+                        Problem(path="", message=f"\u2026 and {rest:,} more problems",
+                                hint="fix those listed, then validate again", file=file)]
+        self.problems: list[Problem] = problems
         self.file = file
-        count = len(self.problems)
-        head = f"{file or 'scenario'}: {count} problem{'s' if count != 1 else ''}"
+        head = f"{file or 'scenario'}: {count:,} problem{'s' if count != 1 else ''}"
         super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
 

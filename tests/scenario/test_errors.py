@@ -157,9 +157,24 @@ def test_lever_effect_path_naming_nothing():
     text = broken("path: economy.NO.export_loss", "path: economy.NO.export_los")
     problem = only(text)
     assert problem.path == "levers[sanctions].effects[0].path"
-    assert problem.message == "'economy.NO.export_los' names no numeric parameter"
-    assert "collection.ID.field" in problem.hint
+    assert problem.message == ("'economy.NO.export_los' names no numeric parameter a lever "
+                               "can change")
+    assert problem.hint.startswith("did you mean 'economy.NO.export_loss'")
     assert problem.line == line_of(text, "export_los")
+
+
+def test_lever_effect_path_far_from_any_gets_the_format():
+    text = broken("path: economy.NO.export_loss", "path: nowhere.at.all")
+    problem = only(text)
+    assert "collection.ID.field" in problem.hint
+
+
+def test_lever_effect_on_an_actor_field_is_refused():
+    # An actor's fields are read once for the run: such a lever would silently do nothing.
+    text = broken("path: economy.NO.export_loss", "path: actors.NO.discount_factor")
+    problem = only(text)
+    assert problem.path == "levers[sanctions].effects[0].path"
+    assert "hold for the whole run" in problem.message
 
 
 def test_evidence_citing_an_unknown_claim():

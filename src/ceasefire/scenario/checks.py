@@ -8,6 +8,7 @@ at parameters that exist, and every claim of the evidence is cited. Each problem
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -17,13 +18,24 @@ from pydantic import BaseModel
 from ceasefire.scenario.model import Issue, Scenario, Sourced
 from ceasefire.scenario.values import Pert, point_value
 
-__all__ = ["LEVER_TARGETS", "check_scenario", "lever_target"]
+__all__ = ["LEVER_TARGETS", "MAX_OPTIONS", "MAX_OPTIONS_PER_ISSUE", "check_scenario",
+           "lever_paths", "lever_target"]
 
 Loc = tuple[str | int, ...]
 Found = tuple[Loc, str, str]
 
-#: Collections whose numeric fields levers may change over time, keyed by id.
-LEVER_TARGETS = ("actors", "forces", "economy", "opinion", "regions")
+#: Collections whose numeric fields levers may change over time, keyed by id. An actor's
+#: own fields (discount factor, weights) hold for the whole run, so no lever reaches them.
+LEVER_TARGETS = ("forces", "economy", "opinion", "regions")
+
+MAX_OPTIONS_PER_ISSUE = 101
+"""Options an issue may have: enough for a line issue's x from 0 to 100 in steps of 1."""
+MAX_OPTIONS = 500
+"""Options of all issues together.
+
+The deal space holds a column per option for every actor and draw, and evaluates each
+class of packages against all of them: past a few hundred options it takes gigabytes and
+minutes (500 options of one issue took 2.8 GiB), with no gain a negotiation can use."""
 
 
 def check_scenario(scenario: Scenario, *, strict_evidence: bool = False) -> list[Found]:
@@ -66,6 +78,22 @@ def lever_target(scenario: Scenario, path: str) -> tuple[str, str, str] | None:
     if isinstance(value, (bool, str, list, dict)) or value is None:
         return None
     return collection, record_id, field
+
+
+def lever_paths(scenario: Scenario) -> list[str]:
+    """Every path a lever effect may name in ``scenario`` (for hints and completion)."""
+    out = []
+    for collection in LEVER_TARGETS:
+        for record in getattr(scenario, collection):
+            if collection == "regions":
+                if record.front is None:
+                    continue
+                prefix, fields = f"regions.{record.id}.front", type(record.front).model_fields
+            else:
+                prefix, fields = f"{collection}.{record.id}", type(record).model_fields
+            out.extend(path for path in (f"{prefix}.{name}" for name in fields)
+                       if lever_target(scenario, path) is not None)
+    return out
 
 
 # --- individual checks ----------------------------------------------------------------
@@ -112,6 +140,12 @@ def _actors(s: Scenario) -> Iterator[Found]:
         elif actor.role == "belligerent" and actor.side != actor.id:
             yield (("actors", i, "side"), f"a belligerent backs itself, got side {actor.side!r}",
                    f"set side: {actor.id}")
+    if s.actors and not any(a.veto == "all" for a in s.actors):
+        # With nobody required to accept every package, P(all veto players accept) is 1
+        # for any package and the solutions divide by an empty set (score = inf).
+        yield (("actors",), "no actor holds a veto over every package (veto: all); the "
+               "default is veto: none", "set veto: all on the parties that must sign, "
+               f"usually the belligerents ({', '.join(sorted(belligerents)) or 'none'})")
 
 
 def _regions(s: Scenario) -> Iterator[Found]:
@@ -146,25 +180,46 @@ def _records_of_actors(s: Scenario) -> Iterator[Found]:
 
 
 def _levers(s: Scenario) -> Iterator[Found]:
+    known: list[str] | None = None
     for i, lever in enumerate(s.levers):
         for j, effect in enumerate(lever.effects):
-            if lever_target(s, effect.path) is None:
-                yield (("levers", i, "effects", j, "path"),
-                       f"{effect.path!r} names no numeric parameter",
-                       "write collection.ID.field, e.g. economy.RU.export_loss or "
-                       "regions.kramatorsk-belt.front.supply")
+            if lever_target(s, effect.path) is not None:
+                continue
+            loc: Loc = ("levers", i, "effects", j, "path")
+            if effect.path.startswith("actors."):
+                yield (loc, f"{effect.path!r}: an actor's own fields hold for the whole run, "
+                       "so a lever cannot change them",
+                       "change them with --set in a what-if, or make the lever act on "
+                       "forces, economy, opinion or a region's front")
+                continue
+            known = lever_paths(s) if known is None else known
+            close = difflib.get_close_matches(effect.path, known, n=3, cutoff=0.6)
+            hint = (f"did you mean {', '.join(map(repr, close))}?" if close else
+                    "write collection.ID.field, e.g. economy.RU.export_loss or "
+                    "regions.kramatorsk-belt.front.supply (the record must exist)")
+            yield (loc, f"{effect.path!r} names no numeric parameter a lever can change", hint)
 
 
 def _issues(s: Scenario) -> Iterator[Found]:
     actors = {a.id for a in s.actors}
     regions = {r.id for r in s.regions}
     options_of = {issue.id: {o.id for o in issue.options} for issue in s.issues}
+    total = sum(len(issue.options) for issue in s.issues)
+    if total > MAX_OPTIONS:
+        yield (("issues",), f"the issues have {total:,} options in all; at most {MAX_OPTIONS} "
+               "are allowed, because the deal space keeps a column per option for every "
+               "actor and draw", "merge options, or split the question into scenarios")
+    belligerents = set(s.belligerents)
     for i, issue in enumerate(s.issues):
         loc: Loc = ("issues", i)
+        if len(issue.options) > MAX_OPTIONS_PER_ISSUE:
+            yield ((*loc, "options"), f"{len(issue.options):,} options; an issue may have at "
+                   f"most {MAX_OPTIONS_PER_ISSUE} (enough for x from 0 to 100 in steps of 1)",
+                   "keep the options a negotiation would tell apart")
         if issue.default not in options_of[issue.id]:
             yield ((*loc, "default"), f"default {issue.default!r} is not an option of this issue",
                    f"use one of: {', '.join(sorted(options_of[issue.id]))}")
-        yield from _issue_kind(issue, loc, regions, actors)
+        yield from _issue_kind(issue, loc, regions, actors, belligerents)
         for j, option in enumerate(issue.options):
             oloc = (*loc, "options", j)
             for field in ("value", "support", "control"):
@@ -177,7 +232,8 @@ def _issues(s: Scenario) -> Iterator[Found]:
                            "name an existing issue and one of its options")
 
 
-def _issue_kind(issue: Issue, loc: Loc, regions: set[str], actors: set[str]) -> Iterator[Found]:
+def _issue_kind(issue: Issue, loc: Loc, regions: set[str], actors: set[str],
+                belligerents: set[str]) -> Iterator[Found]:
     if issue.kind == "territory":
         if issue.region not in regions:
             yield ((*loc, "region"),
@@ -193,7 +249,16 @@ def _issue_kind(issue: Issue, loc: Loc, regions: set[str], actors: set[str]) -> 
                    "give regions (in the order they pass), gainer, loser, reference_area_km2")
             return
         yield from _unknown(issue.line.regions, regions, (*loc, "line", "regions"), "region")
-        yield from _unknown([issue.line.gainer, issue.line.loser], actors, (*loc, "line"), "actor")
+        line = issue.line
+        yield from _unknown([line.gainer, line.loser], actors, (*loc, "line"), "actor")
+        for role, who in (("gainer", line.gainer), ("loser", line.loser)):
+            if who in actors and who not in belligerents:
+                yield ((*loc, "line", role), f"{role} {who!r} is not a belligerent",
+                       "the line moves territory between belligerents: use one of "
+                       f"{', '.join(sorted(belligerents))}")
+        if line.gainer == line.loser:
+            yield ((*loc, "line", "loser"), f"gainer and loser are both {line.gainer!r}",
+                   "the loser is the belligerent that gives up territory")
         for j, option in enumerate(issue.options):
             if option.x is None:
                 yield ((*loc, "options", j, "x"), "every option of a line issue needs x",

@@ -8,6 +8,7 @@ split (MODELS.md section 7). Levers become time series of the parameters they ch
 
 from __future__ import annotations
 
+import difflib
 import math
 import zlib
 from dataclasses import dataclass, field, replace
@@ -18,10 +19,11 @@ from pydantic import BaseModel
 
 from ceasefire.errors import InputError
 from ceasefire.scenario.checks import lever_target
-from ceasefire.scenario.model import Scenario
+from ceasefire.scenario.model import Economy, Forces, Opinion, Scenario
 from ceasefire.scenario.values import DIST_TYPES, point_value, sample_value, support
 
-__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "resolve_seed", "stream"]
+__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "optional_parameters",
+           "resolve_seed", "stream"]
 
 BLOCK = 4096
 """Draws per canonical block of random numbers."""
@@ -51,6 +53,11 @@ class CompiledScenario:
     params
         Dotted parameter path (``regions.kramatorsk-belt.control.UA``) to a float (a
         constant) or an array ``[draws]``.
+    optional
+        Paths the scenario may leave out, each meaning its default: an actor missing from
+        a ``control``, ``value`` or ``support`` map, a field of a forces, economy or
+        opinion record the scenario does not give (see :func:`optional_parameters`).
+        Any other path not in ``params`` is a mistake, and :meth:`get` says so.
     lever_active
         Lever id to a boolean array ``[draws]``: whether the lever happens in that draw.
     levers_off
@@ -65,13 +72,36 @@ class CompiledScenario:
     lever_active: dict[str, np.ndarray]
     levers_off: frozenset[str] = field(default_factory=frozenset)
     noise_seeds: tuple[np.random.SeedSequence, ...] = ()
+    optional: frozenset[str] = field(default_factory=frozenset)
 
     def get(self, path: str, default: float = 0.0) -> np.ndarray:
-        """Return a parameter as an array ``[draws]`` (a missing one gives its default)."""
-        value = self.params.get(path, default)
+        """Return a parameter as an array ``[draws]``.
+
+        ``default`` applies only to a path the scenario may leave out (``optional``);
+        any other unknown path is a misspelt or renamed parameter, never a silent 0.
+
+        Raises
+        ------
+        InputError
+            Naming the path and the nearest known paths.
+        """
+        value = self.params.get(path)
+        if value is None:
+            if path not in self.optional:
+                raise self.unknown_parameter(path)
+            value = default
         if np.ndim(value) == 0:
             return np.full(self.draws, float(value))
         return value
+
+    def unknown_parameter(self, path: str) -> InputError:
+        """The error for a parameter path that names nothing, with the nearest known ones."""
+        known = sorted({*self.params, *self.optional})
+        close = difflib.get_close_matches(path, known, n=3, cutoff=0.6)
+        hint = (f"did you mean {', '.join(map(repr, close))}?" if close else
+                "parameter paths are collection.ID.field, e.g. economy.RU.export_loss")
+        return InputError(f"scenario {self.scenario.id!r}: unknown parameter path {path!r}; "
+                          f"fix: {hint}")
 
     def series(self, path: str, default: float = 0.0) -> np.ndarray:
         """Return a parameter over time, ``[months, draws]``, with the levers applied.
@@ -190,7 +220,36 @@ def compile_scenario(
             if lever_target(scenario, effect.path) is None:  # validated on load; be explicit
                 raise InputError(f"levers[{lever.id}]: effect path {effect.path!r} names nothing")
     return CompiledScenario(scenario=scenario, seed=seed, draws=draws, months=months,
-                            params=params, lever_active=active, noise_seeds=tuple(noise_seeds))
+                            params=params, lever_active=active, noise_seeds=tuple(noise_seeds),
+                            optional=optional_parameters(scenario))
+
+
+def _numeric_fields(model: type[BaseModel]) -> list[str]:
+    return [name for name, info in model.model_fields.items()
+            if name not in ("id", "sources") and info.annotation is not str]
+
+
+def optional_parameters(scenario: Scenario) -> frozenset[str]:
+    """Parameter paths a scenario may leave out, each then meaning its default.
+
+    These are an actor missing from a region's or an option's ``control``, ``value`` or
+    ``support`` map, and every field of a forces, economy or opinion record of an actor
+    that has none. Any other path an engine asks for must be one the scenario compiled.
+    """
+    actors = [a.id for a in scenario.actors]
+    belligerents = scenario.belligerents
+    out: set[str] = set()
+    for region in scenario.regions:
+        out.update(f"regions.{region.id}.control.{b}" for b in belligerents)
+        out.update(f"regions.{region.id}.value.{a}" for a in actors)
+    for issue in scenario.issues:
+        for option in issue.options:
+            prefix = f"issues.{issue.id}.options.{option.id}"
+            out.update(f"{prefix}.control.{b}" for b in belligerents)
+            out.update(f"{prefix}.{name}.{a}" for name in ("value", "support") for a in actors)
+    for collection, model in (("forces", Forces), ("economy", Economy), ("opinion", Opinion)):
+        out.update(f"{collection}.{a}.{name}" for a in actors for name in _numeric_fields(model))
+    return frozenset(out)
 
 
 def stream(seed: np.random.SeedSequence, name: str) -> np.random.Generator:
@@ -236,7 +295,11 @@ def _walk(node: Any, path: str, seed: np.random.SeedSequence, size: int,
     elif sample_is_constant(node):
         out[path] = point_value(node)
     else:  # an uncertain value
-        out[path] = sample_value(node, stream(seed, path), size)
+        values = sample_value(node, stream(seed, path), size)
+        if not np.all(np.isfinite(values)):  # validation bounds the tails; be explicit
+            raise InputError(f"{path}: the distribution {node!r} drew a value that is not a "
+                             "finite number; fix: narrow the distribution")
+        out[path] = values
 
 
 def sample_is_constant(value: Any) -> bool:

@@ -32,6 +32,14 @@ __all__ = [
 
 _BUILTIN_PACKAGE = "ceasefire.scenario.builtin"
 
+MAX_NODES = 1_000_000
+"""YAML nodes a scenario may hold once its aliases are expanded (alaska-2025 has ~10,000).
+
+Aliases let a small file stand for an enormous one ("billion laughs"): every check and
+every engine walks the expanded data, so the expanded size is what is bounded."""
+MAX_DEPTH = 64
+"""Nesting depth of a scenario document (a scenario needs fewer than ten levels)."""
+
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader, with YAML 1.2 booleans: ``NO`` (Norway) and ``on`` stay strings."""
@@ -111,6 +119,9 @@ def read_scenario_text(text: str, *, file: str | None = None,
         raise ScenarioError(Problem("", f"not valid YAML: {what}",
                                     "check indentation and quoting near this line",
                                     file=file, line=line), file=file) from None
+    except RecursionError:
+        raise ScenarioError(_too_deep(file, None), file=file) from None
+    _check_size(root, file)
     try:
         data = yaml.load(text, Loader=_Loader) if root is not None else None
     except (yaml.YAMLError, ValueError, TypeError) as error:
@@ -138,6 +149,68 @@ def read_scenario_text(text: str, *, file: str | None = None,
     raise ScenarioError(problems, file=file)
 
 
+def _too_deep(file: str | None, line: int | None) -> Problem:
+    return Problem("", f"the document is nested more than {MAX_DEPTH} levels deep",
+                   "a scenario needs fewer than ten levels; check for runaway brackets or "
+                   "indentation", file=file, line=line)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_size(root: Any, file: str | None) -> None:
+    """Refuse a recursive alias, a document nested too deeply, or one that aliases blow up.
+
+    Walks the composed node graph once (iteratively, each shared node once), computing
+    the expanded size and depth of every node, so the check itself is linear in the
+    file's size whatever its aliases expand to.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the line of the recursive node, or the limit that was passed.
+    """
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            size[key] = min(MAX_NODES + 1, 1 + sum(size[id(c)] for c in children))
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            if height[key] > MAX_DEPTH:
+                raise ScenarioError(_too_deep(file, node.start_mark.line + 1), file=file)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise ScenarioError(Problem(
+                "", "recursive alias: this value contains itself through an alias (*name)",
+                "an alias may repeat an anchored value, not sit inside it; write the value "
+                "out", file=file, line=node.start_mark.line + 1), file=file)
+        if len(on_path) >= MAX_DEPTH:
+            raise ScenarioError(_too_deep(file, node.start_mark.line + 1), file=file)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+    if size[id(root)] > MAX_NODES:
+        raise ScenarioError(Problem(
+            "", f"the document expands to more than {MAX_NODES:,} values through its "
+            "aliases (*name)", "write the values out, or alias fewer nested aliases",
+            file=file, line=None), file=file)
+
+
 def scenario_from_dict(data: dict[str, Any], *, file: str | None = None,
                        strict_evidence: bool = False, _root: Any = None) -> Scenario:
     """Validate plain data (as read from YAML or JSON) into a Scenario.
@@ -151,12 +224,14 @@ def scenario_from_dict(data: dict[str, Any], *, file: str | None = None,
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         errors = _relevant(error.errors())
-        problems = [_problem(data, _root, _clean_loc(e["loc"]), _message(e), file)
+        cache: dict[int, dict[str, Any]] = {}
+        problems = [_problem(data, _root, _clean_loc(e["loc"]), _message(e), file, cache)
                     for e in errors]
         raise ScenarioError(_suggest_names(_dedupe(problems)), file=file) from None
     found = check_scenario(scenario, strict_evidence=strict_evidence)
     if found:
-        problems = [_problem(data, _root, loc, (message, hint), file)
+        cache = {}
+        problems = [_problem(data, _root, loc, (message, hint), file, cache)
                     for loc, message, hint in found]
         raise ScenarioError(problems, file=file)
     return scenario
@@ -206,6 +281,7 @@ _HINTS = {
     "literal_error": "",
     "union_tag_invalid": "dist is one of normal, lognormal, uniform, triangular, pert",
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
+    "finite_number": "write a number; NaN and infinity cannot be computed with",
 }
 
 
@@ -282,10 +358,10 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def _problem(data: Any, root: Any, loc: tuple[Any, ...], text: tuple[str, str],
-             file: str | None) -> Problem:
+             file: str | None, cache: dict[int, dict[str, Any]] | None = None) -> Problem:
     message, hint = text
     return Problem(path=format_path(data, loc), message=message, hint=hint, file=file,
-                   line=_line_of(root, loc))
+                   line=_line_of(root, loc, {} if cache is None else cache))
 
 
 def format_path(data: Any, loc: tuple[Any, ...]) -> str:
@@ -312,11 +388,21 @@ def format_path(data: Any, loc: tuple[Any, ...]) -> str:
 _ODD = re.compile(r"[^\w\-]")
 
 
-def _line_of(root: Any, loc: tuple[Any, ...]) -> int | None:
+def _line_of(root: Any, loc: tuple[Any, ...], cache: dict[int, dict[str, Any]]) -> int | None:
+    """Line of ``loc`` in the composed document; ``cache`` holds each mapping's key index.
+
+    The index makes looking up N problems in one mapping of N keys linear, not quadratic.
+    """
     node, line = root, None
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            index = cache.get(id(node))
+            if index is None:
+                index = cache[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode):
+                        index.setdefault(k.value, (k, v))
+            match = index.get(str(part))
             if match is None:
                 break
             line = match[0].start_mark.line + 1

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ceasefire.scenario.values import Bounds, Quantity, point_value, support
+from ceasefire.scenario.values import Bounds, Number, Quantity, point_value, support
 
 __all__ = [
     "FORMAT_VERSION",
@@ -87,7 +87,7 @@ Real = Quantity
 class Record(BaseModel):
     """A frozen record; unknown keys are errors, so typos do not pass silently."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Sourced(Record):
@@ -338,8 +338,8 @@ class Proposal(Sourced):
 class Scale(Record):
     """The scale of a contested dimension: its ends, unit and named points."""
 
-    low: float
-    high: float
+    low: Number
+    high: Number
     unit: str = ""
     labels: dict[str, str] = Field(default_factory=dict)
 
@@ -350,7 +350,7 @@ class Dimension(Sourced):
     id: KebabId
     name: str
     scale: Scale
-    status_quo: float
+    status_quo: Number
 
 
 class Stakeholder(Sourced):

@@ -16,14 +16,24 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "DIST_TYPES",
+    "MAX_MAGNITUDE",
     "Bounds",
     "Dist",
     "Lognormal",
     "Normal",
+    "Number",
     "Pert",
     "Quantity",
     "Triangular",
@@ -34,8 +44,34 @@ __all__ = [
 ]
 
 
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of any number in a scenario.
+
+Far beyond any real quantity in the scenario's units (km2, people, currency per month),
+and far enough below the float limit (1.8e308) that sums over months and draws, products
+of values and areas, and their squares stay finite."""
+
+_LOG_MAX = math.log(MAX_MAGNITUDE)
+_TAIL_SD = 8.0
+"""Standard deviations a normal draw can plausibly reach (P(|z| > 8) is about 1e-15)."""
+
+
+def _within_magnitude(value: float) -> float:
+    if abs(value) > MAX_MAGNITUDE:
+        raise PydanticCustomError(
+            "magnitude",
+            f"expected a number of magnitude at most {MAX_MAGNITUDE:g}; hint: no quantity "
+            "of a scenario is that large: check the units (currency in billions, areas in km2)")
+    return value
+
+
+Number = Annotated[float, AfterValidator(_within_magnitude)]
+"""A finite number of magnitude at most :data:`MAX_MAGNITUDE`."""
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are refused everywhere: they pass range checks and poison results.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Pert(_Frozen):
@@ -50,9 +86,9 @@ class Pert(_Frozen):
     program evaluation. *Operations Research* 7(5). MODELS.md section 7.
     """
 
-    low: float
-    mode: float
-    high: float
+    low: Number
+    mode: Number
+    high: Number
     dist: Literal["pert"] = "pert"
 
     @model_validator(mode="after")
@@ -78,8 +114,8 @@ class Uniform(_Frozen):
     """Uniform distribution on [low, high]."""
 
     dist: Literal["uniform"]
-    low: float
-    high: float
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -93,16 +129,35 @@ class Normal(_Frozen):
     """Normal distribution with the given mean and standard deviation."""
 
     dist: Literal["normal"]
-    mean: float
-    sd: float = Field(ge=0)
+    mean: Number
+    sd: Number = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _draws_bounded(self) -> Normal:
+        if abs(self.mean) + _TAIL_SD * self.sd > MAX_MAGNITUDE:
+            raise ValueError(
+                f"normal(mean={self.mean:g}, sd={self.sd:g}) draws values beyond "
+                f"{MAX_MAGNITUDE:g} (mean +/- {_TAIL_SD:g} sd); hint: use a smaller sd or "
+                "check the units")
+        return self
 
 
 class Lognormal(_Frozen):
     """Log-normal distribution: the logarithm is Normal(mu, sigma)."""
 
     dist: Literal["lognormal"]
-    mu: float
-    sigma: float = Field(ge=0)
+    mu: Number
+    sigma: Number = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _draws_bounded(self) -> Lognormal:
+        if self.mu + _TAIL_SD * self.sigma > _LOG_MAX:
+            raise ValueError(
+                f"lognormal(mu={self.mu:g}, sigma={self.sigma:g}) draws values beyond "
+                f"{MAX_MAGNITUDE:g} (exp(mu + {_TAIL_SD:g} sigma) must stay below it, so "
+                f"mu + {_TAIL_SD:g} sigma <= {_LOG_MAX:.1f}); hint: mu is the logarithm of "
+                "the median, e.g. mu: 2.3 for a median of 10")
+        return self
 
 
 DIST_TYPES = (Pert, Triangular, Uniform, Normal, Lognormal)
@@ -119,7 +174,7 @@ def _default_to_pert(value: object) -> object:
     return value
 
 
-Quantity = Annotated[float | Dist, BeforeValidator(_default_to_pert)]
+Quantity = Annotated[Number | Dist, BeforeValidator(_default_to_pert)]
 """A number or an uncertain value; fields annotate it with :class:`Bounds`."""
 
 
