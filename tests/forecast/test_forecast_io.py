@@ -157,3 +157,43 @@ def test_result_summary_has_no_nan():
                             positions=np.full((1, 3, 1), np.nan), forecasts=np.full((1, 1), np.nan),
                             turns=0)
     assert result.summary()["forecast"]["line"] is None
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"cases": ' + "[" * 100_000 + "]" * 100_000 + "}"])
+def test_deeply_nested_json_is_a_clear_error(tmp_path, text):
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=r"deep\.json: JSON nested too deeply"):
+        load_table(path)
+
+
+def _random_table(n: int, seed: int = 1):
+    from ceasefire.forecast.table import make_table
+
+    rng = np.random.default_rng(seed)
+    return make_table(actor_ids=[f"a{k}" for k in range(n)],
+                      capabilities=rng.uniform(1, 100, n),
+                      positions=rng.uniform(0, 100, (n, 2)),
+                      saliences=rng.uniform(0.05, 0.45, (n, 2)),
+                      scale_low=[0, 0], scale_high=[100, 100])
+
+
+def test_smp_refuses_more_actors_than_it_can_handle():
+    from ceasefire.errors import ModelError
+    from ceasefire.forecast.smp import MAX_ACTORS
+
+    with pytest.raises(ModelError, match=f"at most {MAX_ACTORS}"):
+        smp(_random_table(MAX_ACTORS + 1))
+
+
+def test_smp_in_blocks_gives_the_same_bits(monkeypatch):
+    # the bargain-value cube is built a few bargains at a time for large tables
+    import importlib
+
+    smp_module = importlib.import_module("ceasefire.forecast.smp")  # not the function
+    table = _random_table(12)
+    whole = smp(table)
+    monkeypatch.setattr(smp_module, "_CUBE_CELLS", 13 * 12 * 3)  # three bargains a block
+    blocked = smp(table)
+    assert np.array_equal(whole.positions, blocked.positions)

@@ -218,6 +218,9 @@ def read_china_json(path: str | os.PathLike[str], text: str | None = None) -> St
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{file}:{error.lineno}: not valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise InputError(f"{file}: JSON nested too deeply to read (the China JSON layout needs "
+                         "four levels; hint: check the file is a KTAB China JSON)") from None
     cases = data.get("cases") if isinstance(data, dict) else None
     if not isinstance(cases, list) or not cases:
         raise InputError(f"{file}: expected an object with a non-empty 'cases' list "

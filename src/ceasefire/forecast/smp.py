@@ -42,7 +42,7 @@ from ceasefire.forecast._smp_kernels import (
 from ceasefire.forecast.results import ForecastResult
 from ceasefire.forecast.table import StakeholderTable
 
-__all__ = ["SMPOptions", "smp"]
+__all__ = ["MAX_ACTORS", "SMPOptions", "smp"]
 
 _ADJUST = {"None": 0.0, "OneThird": 1 / 3, "Half": 0.5, "TwoThirds": 2 / 3, "Full": 1.0}
 
@@ -119,6 +119,13 @@ class SMPOptions:
         if self.max_turns < 1 or self.min_turns < 1:
             raise InputError(f"SMPOptions: max_turns={self.max_turns}, min_turns="
                              f"{self.min_turns}; both must be at least 1")
+
+
+MAX_ACTORS = 300
+"""Actors SMP takes (200 actors run in about 6 s; the cost grows as the cube)."""
+
+_CUBE_CELLS = 1 << 24
+"""Elements of one block of the bargain-value cube (128 MiB in float64)."""
 
 
 def _unique_positions(positions: np.ndarray) -> tuple[list[int], np.ndarray]:
@@ -212,13 +219,18 @@ def _turn(
         u_rcvr = risk_utility(salience_distance(y, pos_rcvr, sal), risk[:, None])
         # [1 + n, a, m]: row 0 the two bargain positions, then every other position in
         # index order (KTAB's order of summation; excluded positions add exactly 0).
-        terms = np.empty((n + 1, n, n_b))
-        terms[0] = u_init + u_rcvr
-        terms[1:] = base.T[:, :, None]
-        column = np.arange(n_b)
-        terms[1 + init, :, column] = 0.0
-        terms[1 + rcvr, :, column] = 0.0
-        values = np.add.reduce(terms, axis=0) / n
+        # Built a block of bargains at a time: the whole cube is 8 n^3 bytes (7.5 GiB for
+        # 1,000 actors); each column's sum runs over axis 0 alone, so blocks change no bit.
+        width = max(1, _CUBE_CELLS // ((n + 1) * n))
+        for first in range(0, n_b, width):
+            block = slice(first, min(first + width, n_b))
+            column = np.arange(block.stop - block.start)
+            terms = np.empty((n + 1, n, column.size))
+            terms[0] = u_init[:, block] + u_rcvr[:, block]
+            terms[1:] = base.T[:, :, None]
+            terms[1 + init[block], :, column] = 0.0
+            terms[1 + rcvr[block], :, column] = 0.0
+            values[:, block] = np.add.reduce(terms, axis=0) / n
 
     new_x = x.copy()
     chosen = np.full(n, -1)
@@ -344,6 +356,12 @@ def smp(table: StakeholderTable, options: SMPOptions | None = None) -> ForecastR
     KTAB ``examples/smp`` (release 1.4); ALGORITHM.md §2 in ``shared/peers/ktab``.
     """
     options = options or SMPOptions()
+    if table.n_actors > MAX_ACTORS:
+        raise ModelError(
+            f"smp: the table has {table.n_actors:,} actors; SMP takes at most {MAX_ACTORS}, "
+            "because every turn weighs every bargain against every actor's position (time "
+            "and memory grow as the cube of the count: 1,000 actors ran past 5 minutes and "
+            "2 GiB); hint: merge minor actors, or use the compromise, median or eum models")
     active = table.capabilities * table.saliences.sum(axis=1) > 0
     if not np.all(active) and np.any(active):
         return _with_passive(table, active, options)
