@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,20 +42,16 @@ quiet_console = Console(quiet=True)
 DRAWS_MAX = 100_000
 DRAWS_HELP = f"Monte Carlo draws (at most {DRAWS_MAX:,})."
 
-# Terminal control sequences (CSI such as colours, OSC such as window titles), then any
-# C0/C1 control character left; tab and newline are kept.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-                      r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def clean(value: object) -> str:
     """``value`` as text without terminal control sequences or control characters.
 
     Scenario text is the user's: a name holding ``ESC[31m`` or ``ESC]0;title BEL`` must not
-    recolour the terminal or retitle its window when printed.
+    recolour the terminal or retitle its window when printed
+    (:func:`ceasefire.scenario.text.printable`, the one place that strips them).
     """
-    return _CONTROLS.sub("", _ESCAPES.sub("", str(value)))
+    from ceasefire.scenario.text import printable
+
+    return printable(str(value), keep_newlines=True)
 
 
 def text(value: object, style: str = "") -> Text:
