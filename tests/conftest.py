@@ -1,13 +1,23 @@
-"""Shared fixtures: the team's reference folder ``../shared`` (skipped when absent)."""
+"""Shared fixtures: the team's reference folder ``../shared``.
+
+Tests that read a reference file get its path from :func:`shared_file` (or the
+``shared_file`` fixture). When the file is missing they skip with the place it is
+expected, so a fresh clone without ``../shared`` still passes; with
+``CEASEFIRE_REQUIRE_SHARED=1`` (CI sets it in ``.ci/run``) they fail instead, so a
+missing reference file can never pass silently.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+REQUIRE_SHARED = "CEASEFIRE_REQUIRE_SHARED"
+"""Environment variable: ``1`` turns a missing reference file from a skip into a failure."""
 
 
 def shared_path() -> Path:
@@ -15,10 +25,40 @@ def shared_path() -> Path:
     return Path(os.environ.get("CEASEFIRE_SHARED", REPO.parent / "shared"))
 
 
+def _missing(what: str, path: Path) -> None:
+    """Skip, or fail where ``CEASEFIRE_REQUIRE_SHARED=1``, saying where ``what`` is expected."""
+    message = (f"{what} is expected at {path} but is not there "
+               f"(set CEASEFIRE_SHARED to the reference folder; default <repo>/../shared)")
+    if os.environ.get(REQUIRE_SHARED) == "1":
+        pytest.fail(f"{message}; {REQUIRE_SHARED}=1 requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def shared_file(relpath: str) -> Path:
+    """Path of the reference file ``relpath`` under :func:`shared_path`.
+
+    Missing: the test skips with the expected place, or fails where
+    ``CEASEFIRE_REQUIRE_SHARED=1`` (CI).
+    """
+    path = shared_path() / relpath
+    if not path.exists():
+        _missing(f"reference file {relpath!r}", path)
+    return path
+
+
+@pytest.fixture(name="shared_file", scope="session")
+def shared_file_fixture() -> Callable[[str], Path]:
+    """:func:`shared_file` as a fixture (``conftest`` is not importable by name)."""
+    return shared_file
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The team's reference folder; tests that need it skip with the reason when it is absent."""
+    """The reference folder; skip (or fail where required) with the reason when absent.
+
+    Prefer ``shared_file``: it checks the very file a test reads.
+    """
     path = shared_path()
     if not path.is_dir():
-        pytest.skip(f"reference folder {path} is not here (set CEASEFIRE_SHARED to its path)")
+        _missing("the reference folder", path)
     return path

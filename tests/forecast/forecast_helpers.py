@@ -24,8 +24,12 @@ def random_table(seed: int, n: int = 8, dims: int = 1, status_quo: bool = True) 
     )
 
 
-def emission_table(shared_dir) -> StakeholderTable:
+EMISSION_STANDARDS = "peers/eum/data/with_outcomes/bdm1994_emission_standards.tsv"
+"""BDM (1994) emission standards, relative to the reference folder ``../shared``."""
+
+
+def emission_table(shared_file) -> StakeholderTable:
+    """The emission standards table; ``shared_file`` is the conftest fixture of that name."""
     from ceasefire.forecast import read_eum_table
 
-    path = shared_dir / "peers/eum/data/with_outcomes/bdm1994_emission_standards.tsv"
-    return read_eum_table(path)
+    return read_eum_table(shared_file(EMISSION_STANDARDS))

@@ -25,11 +25,8 @@ REFERENCE_CASES = [
 
 
 @pytest.fixture(scope="module")
-def reference(shared_dir):
-    path = shared_dir / "peers/ktab/reference-outputs.json"
-    if not path.is_file():
-        pytest.skip(f"{path} is not here: no KTAB reference outputs to compare against")
-    return json.loads(path.read_text())
+def reference(shared_file):
+    return json.loads(shared_file("peers/ktab/reference-outputs.json").read_text())
 
 
 def test_every_reference_case_is_covered(reference):
@@ -37,9 +34,9 @@ def test_every_reference_case_is_covered(reference):
 
 
 @pytest.mark.parametrize("name", REFERENCE_CASES)
-def test_smp_matches_ktab(shared_dir, reference, name):
+def test_smp_matches_ktab(shared_file, reference, name):
     ref = reference[name]
-    table, options = read_ktab(shared_dir / f"peers/ktab/{name}.csv")
+    table, options = read_ktab(shared_file(f"peers/ktab/{name}.csv"))
     result = smp(table, options)
     # Turn count exactly, and the stop ratio of every turn at KTAB's printed precision.
     assert result.turns == ref["turns"]
@@ -60,8 +57,8 @@ def test_smp_matches_ktab(shared_dir, reference, name):
     ("dummyData_3Dim.xml", "dummyData_3Dim"),
     ("kmodel-doc_dummyData_3Dim_excel2003.xml", "dummyData_3Dim-no-final-comma"),
 ])
-def test_smp_matches_ktab_from_xml(shared_dir, reference, name, reference_name):
-    table, options = load_table(shared_dir / f"peers/ktab/{name}")
+def test_smp_matches_ktab_from_xml(shared_file, reference, name, reference_name):
+    table, options = load_table(shared_file(f"peers/ktab/{name}"))
     result = smp(table, options)
     ref = reference[reference_name]
     assert result.turns == ref["turns"]
@@ -69,16 +66,16 @@ def test_smp_matches_ktab_from_xml(shared_dir, reference, name, reference_name):
     np.testing.assert_array_equal(np.round(result.final_positions, 2), expected)
 
 
-def test_final_win_probabilities_match_ktab(shared_dir, reference):
+def test_final_win_probabilities_match_ktab(shared_file, reference):
     ref = reference["dummyData_3Dim"]
-    table, options = read_ktab(shared_dir / "peers/ktab/dummyData_3Dim.csv")
+    table, options = read_ktab(shared_file("peers/ktab/dummyData_3Dim.csv"))
     result = smp(table, options)
     expected = np.array([ref["final_prob"][a] for a in table.actor_ids])
     np.testing.assert_allclose(result.diagnostics["final_prob"], expected, atol=1.5e-4)
 
 
-def test_smp_example_with_empty_coordinate_is_a_clear_error(shared_dir):
-    path = shared_dir / "peers/ktab/smpExample.xml"
+def test_smp_example_with_empty_coordinate_is_a_clear_error(shared_file):
+    path = shared_file("peers/ktab/smpExample.xml")
     with pytest.raises(InputError) as info:
         load_table(path)
     message = str(info.value)
@@ -86,8 +83,8 @@ def test_smp_example_with_empty_coordinate_is_a_clear_error(shared_dir):
     assert "Alice" in message and "dCoord" in message and "empty" in message
 
 
-def test_smp_example_parameters_and_accommodation(shared_dir, tmp_path):
-    text = (shared_dir / "peers/ktab/smpExample.xml").read_text(encoding="utf-8-sig")
+def test_smp_example_parameters_and_accommodation(shared_file, tmp_path):
+    text = shared_file("peers/ktab/smpExample.xml").read_text(encoding="utf-8-sig")
     fixed = tmp_path / "smpExample-2016.xml"
     fixed.write_text(text.replace("<dCoord></dCoord>", "<dCoord>52.8</dCoord>", 1))
     table, options = load_table(fixed)
@@ -102,16 +99,16 @@ def test_smp_example_parameters_and_accommodation(shared_dir, tmp_path):
     assert np.all(np.isfinite(result.positions))
 
 
-def test_threads_do_not_change_results(shared_dir):
-    table, _ = read_ktab(shared_dir / "peers/ktab/SOE-Policy.csv")
+def test_threads_do_not_change_results(shared_file):
+    table, _ = read_ktab(shared_file("peers/ktab/SOE-Policy.csv"))
     one = smp(table, SMPOptions(threads=1))
     two = smp(table, SMPOptions(threads=3))
     np.testing.assert_array_equal(one.positions, two.positions)
 
 
 @pytest.mark.parametrize("name", ["SOE-Policy", "dummyData-a040", "dummyData_6Dim"])
-def test_screening_gives_the_exact_path_results(shared_dir, name):
-    table, _ = read_ktab(shared_dir / f"peers/ktab/{name}.csv")
+def test_screening_gives_the_exact_path_results(shared_file, name):
+    table, _ = read_ktab(shared_file(f"peers/ktab/{name}.csv"))
     fast = smp(table, SMPOptions(screening=True))
     exact = smp(table, SMPOptions(screening=False))
     np.testing.assert_array_equal(fast.positions, exact.positions)
