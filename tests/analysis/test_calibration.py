@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from ceasefire.calibration import calibrate
+from ceasefire.workflows import calibrate
 
 
 @pytest.fixture(scope="module")
@@ -22,18 +22,18 @@ def calibration():
 
 def test_russian_gains_sit_in_the_record_range_near_its_recent_level(calibration):
     gains = calibration.gains_km2_per_month["RU"]
-    assert 133 <= gains["p10"] and gains["p90"] <= 700
-    assert 400 <= gains["p50"] <= 600
+    assert 133 <= gains.p10 and gains.p90 <= 700
+    assert 400 <= gains.p50 <= 600
 
 
 def test_russian_casualties_match_about_a_thousand_a_day(calibration):
-    assert 950 <= calibration.casualties_per_day["RU"]["p50"] <= 1150
+    assert 950 <= calibration.casualties_per_day["RU"].p50 <= 1150
 
 
 def test_oil_and_gas_revenue_is_down_about_eighteen_and_a_half_percent(calibration):
-    assert calibration.revenue_vs_reference["RU"]["p50"] == pytest.approx(-0.185, abs=0.03)
+    assert calibration.revenue_vs_reference["RU"].p50 == pytest.approx(-0.185, abs=0.03)
 
 
 def test_the_fortified_belt_holds_for_over_a_year(calibration):
     belt = calibration.months_to_fall["kramatorsk-belt"]
-    assert belt["share_taken"] < 0.5 or belt["p50"] > 12
+    assert belt.taken.p < 0.5 or belt.month_p50 > 12

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -24,6 +25,7 @@ point_sets = st.integers(1, 5).flatmap(lambda k: arrays(
     elements=st.integers(-4, 4).map(float)))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(point_sets)
 def test_frontier_is_exact(points):
@@ -34,6 +36,7 @@ def test_frontier_is_exact(points):
         assert any(dominates(q, p) for q in front)
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(arrays(np.float64, st.tuples(st.integers(300, 3000), st.just(3)),
               elements=st.floats(-1, 1, allow_nan=False)))

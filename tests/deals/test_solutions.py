@@ -30,17 +30,39 @@ def test_nash_matches_a_direct_optimiser():
     assert points[chosen.row, 0] == pytest.approx(best.x, abs=1e-3)
 
 
-@pytest.mark.parametrize("scale,shift", [(3.0, 0.0), (0.01, 0.0), (5.0, 2.0)])
-def test_nash_and_kalai_smorodinsky_ignore_rescaling(scale, shift):
-    rng = np.random.default_rng(4)
-    points = rng.uniform(0.01, 1, size=(400, 2))
-    base = solve(values_from(points), ("A", "B"), [0, 1], np.ones(2))
-    # utilities u -> a u + b move W by the same map, so surpluses only scale by a
-    scaled = points.copy()
-    scaled[:, 1] *= scale
-    moved = solve(values_from(scaled), ("A", "B"), [0, 1], np.array([1.0, scale + shift]))
-    assert moved["nash"].row == base["nash"].row
-    assert moved["kalai-smorodinsky"].row == base["kalai-smorodinsky"].row
+def utilities_and_disagreement(seed: int = 4, packages: int = 400):
+    """Utilities V[package, party] and disagreement points W[party], surpluses off zero."""
+    rng = np.random.default_rng(seed)
+    disagreement = np.array([0.3, -0.2])
+    utility = rng.uniform(-1.0, 2.0, size=(packages, 2))
+    utility = utility[np.all(np.abs(utility - disagreement) > 0.01, axis=1)]
+    return utility, disagreement
+
+
+@pytest.mark.parametrize("scale,shift", [
+    ((1.0, 1.0), (7.5, 0.0)), ((1.0, 1.0), (0.0, -40.0)), ((1.0, 1.0), (1e3, -2.5)),
+    ((3.0, 1.0), (0.0, 0.0)), ((1.0, 0.01), (0.0, 0.0)), ((5.0, 0.2), (2.0, -1e3)),
+])
+def test_nash_and_kalai_smorodinsky_ignore_affine_maps_of_utilities(scale, shift):
+    """u_i -> a_i u_i + b_i moves V_i and W_i alike: the same package must be chosen."""
+    utility, disagreement = utilities_and_disagreement()
+    a, b = np.array(scale), np.array(shift)
+    base = solve(values_from(utility - disagreement), ("A", "B"), [0, 1], np.ones(2))
+    moved_surplus = (a * utility + b) - (a * disagreement + b)
+    moved = solve(values_from(moved_surplus), ("A", "B"), [0, 1], np.ones(2))
+    for name in ("nash", "kalai-smorodinsky"):
+        assert base[name].row is not None
+        assert moved[name].row == base[name].row, name
+
+
+def test_shifting_utilities_without_the_disagreement_point_changes_the_answer():
+    """The invariance above is not vacuous: the set-up is sensitive to a one-sided shift."""
+    utility, disagreement = utilities_and_disagreement()
+    base = solve(values_from(utility - disagreement), ("A", "B"), [0, 1], np.ones(2))
+    shifted = solve(values_from(utility + np.array([0.5, 0.0]) - disagreement), ("A", "B"),
+                    [0, 1], np.ones(2))
+    assert shifted["nash"].row != base["nash"].row
+    assert shifted["kalai-smorodinsky"].row != base["kalai-smorodinsky"].row
 
 
 def test_egalitarian_depends_on_the_units_of_the_normalisation():

@@ -56,9 +56,21 @@ def test_control_stays_a_share_and_area_is_conserved(tutorial):
 
 
 def test_noise_free_path_has_no_randomness_beyond_parameters(tutorial):
+    """Same parameters, other noise seeds: noise off gives the same path, noise on does not."""
+    from dataclasses import replace
+
     compiled = compile_scenario(tutorial, draws=200, rng=3)
-    a, b = simulate_war(compiled, noise=False), simulate_war(compiled, noise=False)
-    assert np.array_equal(a.gains_km2, b.gains_km2)
+    seeds = tuple(np.random.SeedSequence(99).spawn(len(compiled.noise_seeds)))
+    reseeded = replace(compiled, noise_seeds=seeds)
+    a, b = simulate_war(compiled, noise=False), simulate_war(reseeded, noise=False)
+    assert not a.noise and not b.noise
+    for name in ("gains_km2", "control", "casualties", "economic_cost", "revenue",
+                 "reserves"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    # the new seeds do change a noisy path, and noise moves it off the noise-free one
+    noisy, noisy_reseeded = simulate_war(compiled), simulate_war(reseeded)
+    assert not np.array_equal(noisy.gains_km2, noisy_reseeded.gains_km2)
+    assert not np.array_equal(noisy.gains_km2, a.gains_km2)
 
 
 def test_advance_is_capped_by_what_the_defender_holds():
