@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import ceasefire.forecast as forecast
 from ceasefire.errors import ModelError
 from ceasefire.forecast import MODELS, ForecastResult, make_table, run_model, weighted_median
+from ceasefire.forecast.summary import model_forecast
 
 ALL = list(MODELS)
 # Tolerance on the 0-100 scale: SMP rounds bargains to 0.01, the rest is exact arithmetic.
@@ -42,7 +43,7 @@ def test_result_contract(name):
     assert result.positions.shape == (result.turns + 1, 6, 2)
     assert result.forecasts.shape == (result.turns + 1, 2)
     assert np.all(np.isfinite(result.positions)) and np.all(np.isfinite(result.forecasts))
-    summary = result.summary()
+    summary = model_forecast(result).model_dump(mode="json")
     json.dumps(summary, allow_nan=False)
     assert set(summary["forecast"]) == {"d0", "d1"}
     assert set(summary["final_positions"]) == set(table.actor_ids)
@@ -144,7 +145,7 @@ def test_nash_with_pareto_optimal_status_quo_returns_it():
                        capabilities=[1, 1], scale_low=[0], scale_high=[100], status_quo=[50.0])
     result = run_model("nash", table)
     assert result.forecast[0] == 50.0
-    assert result.summary()["disagreement"]["dim0"] == "no-gain"
+    assert model_forecast(result).diagnostics["disagreement"]["dim0"] == "no-gain"
 
 
 @settings(max_examples=80, deadline=None)

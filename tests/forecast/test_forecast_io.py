@@ -19,6 +19,7 @@ from ceasefire.forecast import (
     write_ktab_xml,
 )
 from ceasefire.forecast.results import ForecastResult
+from ceasefire.forecast.summary import model_forecast
 from ceasefire.scenario.values import Pert
 
 EUM_FILES = {
@@ -156,7 +157,7 @@ def test_result_summary_has_no_nan():
     result = ForecastResult(model="x", table=table, options=None,
                             positions=np.full((1, 3, 1), np.nan), forecasts=np.full((1, 1), np.nan),
                             turns=0)
-    assert result.summary()["forecast"]["line"] is None
+    assert model_forecast(result).forecast["line"] is None
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ceasefire.cli import common, complete
 from ceasefire.cli.common import human_console, print_json
-from ceasefire.errors import InputError, ModelError
+from ceasefire.errors import InputError
+
+if TYPE_CHECKING:
+    from ceasefire.results import ForecastResult
 
 _MODELS = ("compromise", "median", "status-quo", "nash", "eum", "smp")
-_TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xml", ".json")
 
 _HELP = """Forecast a contested dimension from a stakeholder table.
 
@@ -48,9 +49,8 @@ def forecast_command(
         "--plot", help="Write a trajectory plot (HTML) to this file.")] = None,
 ) -> None:
     """Run the stakeholder forecasting models and print them side by side."""
-    from ceasefire.forecast import EUMOptions, eum_band, run_model
     from ceasefire.forecast import eum_preset as preset_options
-    from ceasefire.forecast.summary import summarise_forecasts
+    from ceasefire.workflows import stakeholder_forecast
 
     console = human_console(as_json)
     if model not in (*_MODELS, "all"):
@@ -58,97 +58,60 @@ def forecast_command(
                          "(hint: --model all runs every model)")
     if plot is not None:
         common.check_output(plot, "--plot")
-    eum_options: EUMOptions = preset_options(eum_preset)
-    table, smp_options, meta, source = _load(scenario, dimension)
-    names = list(_MODELS) if model == "all" else [model]
-    results: dict[str, Any] = {}
-    skipped: dict[str, str] = {}
-    wall: dict[str, float] = {}
-    for name in names:
-        options = {"eum": eum_options, "smp": smp_options}.get(name)
-        start = time.perf_counter()
-        try:
-            results[name] = run_model(name, table, options)
-        except ModelError as error:
-            if model != "all":
-                raise
-            skipped[name] = str(error)
-        wall[name] = round(time.perf_counter() - start, 4)
-    band = eum_band(table) if "eum" in results else None
-
+    result = stakeholder_forecast(scenario, models=None if model == "all" else [model],
+                                  dimension=dimension, eum=preset_options(eum_preset))
     if plot is not None:
         from ceasefire._files import write_text_atomic
         from ceasefire.report.forecast_figures import forecast_figure
 
         # plotly.js inlined: the page must open offline, with no request to a CDN
-        write_text_atomic(plot, forecast_figure(results).to_html(include_plotlyjs=True))
-
+        write_text_atomic(plot, forecast_figure(result).to_html(include_plotlyjs=True))
     if as_json:
-        summary = summarise_forecasts(meta, results, skipped=skipped, band=band,
-                                      run={"wall_s": wall, "source": source})
-        print_json(summary.to_dict())
+        print_json(result.to_dict())
         return
-    _render(console, table, results, skipped, band, eum_preset)
+    _render(console, result, eum_preset)
 
 
-def _load(scenario: str, dimension: str | None) -> tuple[Any, Any, Any, str]:
-    """Table, SMP options, ScenarioMeta and source text for a file or a scenario."""
-    from ceasefire.forecast import SMPOptions, load_table, table_from_scenario
-    from ceasefire.forecast.summary import table_meta
-    from ceasefire.results import ScenarioMeta
-
-    path = Path(scenario)
-    if path.suffix.lower() in _TABLE_SUFFIXES:
-        if not path.is_file():
-            raise InputError(f"{scenario}: no such file (hint: check the path)")
-        table, options = load_table(path)
-        if dimension is not None:
-            table = table.select([dimension])
-        return table, options or SMPOptions(), table_meta(table, path.stem), str(path)
-    try:
-        from ceasefire.scenario import load_scenario  # type: ignore[attr-defined]
-    except ImportError as error:
-        raise InputError(f"{scenario}: not a table file ({', '.join(_TABLE_SUFFIXES)}) and "
-                         f"scenarios cannot be loaded here ({error})") from None
-    loaded = load_scenario(scenario)
-    table = table_from_scenario(loaded, dimension)
-    return table, SMPOptions(), ScenarioMeta.of(loaded), scenario
-
-
-def _render(console: Any, table: Any, results: dict[str, Any], skipped: dict[str, str],
-            band: dict[str, Any] | None, preset: str) -> None:
+def _render(console: Any, result: ForecastResult, preset: str) -> None:
     from rich.text import Text
 
-    title = common.clean(table.title or table.source)
-    dims = [common.clean(d) for d in table.dimension_ids]
+    first = next(iter(result.models.values()), None)
+    dimensions = list(first.forecast) if first is not None else []
+    dims = [common.clean(d) for d in dimensions]
     summary = common.table("model", *dims, "turns",
-                           title=f"Forecast: {title} ({table.n_actors} actors)",
+                           title=f"Forecast: {common.clean(result.scenario.id)} "
+                                 f"({len(result.stakeholders)} stakeholders)",
                            numbers=(*dims, "turns"))
-    for name, result in results.items():
+    for name, forecast in result.models.items():
         label = f"eum ({preset})" if name == "eum" else name
-        summary.add_row(common.text(label), *[f"{v:.2f}" for v in result.forecast],
-                        str(result.turns))
-    if band is not None:
-        summary.add_row("eum band", *[f"{band[d]['low']:.2f}–{band[d]['high']:.2f}"
-                                      for d in table.dimension_ids], "")
+        summary.add_row(common.text(label), *[_value(forecast.forecast[d]) for d in dimensions],
+                        str(forecast.turns))
+    if result.eum_band is not None:
+        summary.add_row("eum band", *[f"{result.eum_band[d].low:.2f}–"
+                                      f"{result.eum_band[d].high:.2f}" for d in dimensions], "")
     console.print(summary)
     console.print(Text("values on each dimension's own scale; turns until the model "
                        "stopped", style="dim"))
-    for name, reason in skipped.items():
+    for name, reason in result.skipped.items():
         console.print(Text.assemble((f"{name} skipped:", "yellow"), " ", common.clean(reason)),
                       highlight=False)
     for name in ("eum", "smp"):
-        if name not in results:
+        if name not in result.models:
             continue
-        result = results[name]
+        trajectory = result.models[name].trajectory
         rounds = common.table("round", *dims, title=f"{name}: forecast by round",
                               numbers=("round", *dims))
-        shown = list(enumerate(result.forecasts))
+        series = [trajectory[d].forecast for d in dimensions]
+        shown: list[int | None] = list(range(len(series[0]) if series else 0))
         if len(shown) > 25:  # first 20 and last 5 rounds
-            shown = [*shown[:20], (None, None), *shown[-5:]]
-        for t, row in shown:
+            shown = [*shown[:20], None, *shown[-5:]]
+        for t in shown:
             if t is None:
-                rounds.add_row("...", *["" for _ in table.dimension_ids])
+                rounds.add_row("...", *["" for _ in dimensions])
             else:
-                rounds.add_row(str(t), *[f"{v:.2f}" for v in row])
+                rounds.add_row(str(t), *[_value(values[t]) for values in series])
         console.print(rounds)
+
+
+def _value(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"

@@ -69,19 +69,6 @@ class ForecastResult:
             for i, a in enumerate(self.table.actor_ids)
         }
 
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready summary: forecast, final positions, turns and diagnostics' scalars."""
-        out: dict[str, Any] = {
-            "forecast": self.forecast_by_dimension(),
-            "final_positions": self.final_positions_by_actor(),
-            "turns": int(self.turns),
-            "converged": bool(self.converged),
-            "options": _options_dict(self.options),
-        }
-        summary = self.diagnostics.get("summary", {})
-        out.update(_jsonable(summary))
-        return out
-
 
 def _finite(value: float) -> float | None:
     value = float(value)

@@ -9,12 +9,13 @@ from ceasefire.forecast.results import ForecastResult as ModelRun
 from ceasefire.forecast.results import _finite, _jsonable, _options_dict
 from ceasefire.forecast.table import StakeholderTable
 from ceasefire.results import ForecastResult, ModelForecast, ScenarioMeta
-from ceasefire.results.forecast import EumBand, Trajectory
+from ceasefire.results.forecast import EumBand, StakeholderInfo, Trajectory
 
-__all__ = ["summarise_forecasts", "table_meta"]
+__all__ = ["model_forecast", "summarise_forecasts", "table_meta"]
 
 
-def _model(run: ModelRun) -> ModelForecast:
+def model_forecast(run: ModelRun) -> ModelForecast:
+    """One model run as its typed summary (NaN and infinities become None)."""
     table = run.table
     return ModelForecast(
         forecast=run.forecast_by_dimension(), final_positions=run.final_positions_by_actor(),
@@ -27,13 +28,24 @@ def _model(run: ModelRun) -> ModelForecast:
             for k, d in enumerate(table.dimension_ids)})
 
 
-def summarise_forecasts(scenario: ScenarioMeta, runs: Mapping[str, ModelRun], *,
+def summarise_forecasts(scenario: ScenarioMeta, table: StakeholderTable,
+                        runs: Mapping[str, ModelRun], *,
+                        links: Mapping[str, tuple[str, str | None]] | None = None,
                         skipped: Mapping[str, str] | None = None,
                         band: Mapping[str, Mapping[str, Any]] | None = None,
                         run: Mapping[str, Any] | None = None) -> ForecastResult:
-    """The ``forecast`` result of model runs on one table (with the EUM band, if run)."""
+    """The ``forecast`` result of model runs on one table (with the EUM band, if run).
+
+    ``links`` maps stakeholder ids to ``(name, actor id or None)``; without it each
+    stakeholder is named by its id and linked to no actor (a table file).
+    """
+    links = links or {}
     return ForecastResult(
-        scenario=scenario, models={name: _model(r) for name, r in runs.items()},
+        scenario=scenario,
+        stakeholders={a: StakeholderInfo(name=links.get(a, (a, None))[0] or a,
+                                         actor=links.get(a, (a, None))[1])
+                      for a in table.actor_ids},
+        models={name: model_forecast(r) for name, r in runs.items()},
         skipped=dict(skipped or {}),
         eum_band=None if band is None else {d: EumBand(**b) for d, b in band.items()},
         run=dict(run or {}))

@@ -7,9 +7,10 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ceasefire.results.base import Result
-from ceasefire.results.records import Name, Record
+from ceasefire.results.records import ActorId, Name, Record
 
-__all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "ModelForecast", "Trajectory"]
+__all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "ModelForecast", "StakeholderInfo",
+           "Trajectory"]
 
 MODEL_NAMES = ("compromise", "median", "status-quo", "nash", "eum", "smp")
 ModelName = Literal["compromise", "median", "status-quo", "nash", "eum", "smp"]
@@ -36,6 +37,14 @@ class ModelForecast(Record):
     trajectory: dict[Name, Trajectory]
 
 
+class StakeholderInfo(Record):
+    """Who a stakeholder is: its display name and the actor it speaks for, if any."""
+
+    name: str
+    actor: ActorId | None = Field(description="The scenario's actor that is the same party "
+                                  "(None: no actor, or a table file).")
+
+
 class EumBand(Record):
     """The spread of the expected utility model's forecast across its published readings."""
 
@@ -53,6 +62,7 @@ class ForecastResult(Result):
     kind: Literal["forecast"] = "forecast"
     seed: None = None
     draws: None = None
+    stakeholders: dict[Name, StakeholderInfo]
     models: dict[ModelName, ModelForecast]
     skipped: dict[ModelName, str] = Field(default_factory=dict, description=(
         "Models that could not run on this input, with the reason."))

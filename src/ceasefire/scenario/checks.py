@@ -310,8 +310,12 @@ def _stakeholders(s: Scenario) -> Iterator[Found]:
             yield (("stakeholders", "dimensions", k, "status_quo"),
                    f"status quo {dim.status_quo:g} is off the scale "
                    f"[{dim.scale.low:g}, {dim.scale.high:g}]", "put it on the scale")
+    actor_ids = {a.id for a in s.actors}
     for i, actor in enumerate(s.stakeholders.actors):
         loc: Loc = ("stakeholders", "actors", i)
+        if actor.actor is not None and actor.actor not in actor_ids:
+            yield ((*loc, "actor"), f"no actor with id {actor.actor!r}",
+                   f"use one of {', '.join(sorted(actor_ids))}, or leave `actor` out")
         yield from _unknown(actor.positions, set(dims), (*loc, "positions"), "dimension")
         yield from _unknown(actor.salience, set(dims), (*loc, "salience"), "dimension")
         for dim_id, position in actor.positions.items():

@@ -354,10 +354,15 @@ class Dimension(Sourced):
 
 
 class Stakeholder(Sourced):
-    """A stakeholder's capability, and position and salience on each dimension."""
+    """A stakeholder's capability, and position and salience on each dimension.
 
-    id: str = Field(min_length=1)
+    Its id is a kebab-case slug (``russia-putin``); ``actor`` links it to the actor it
+    speaks for where they are the same party (``RU``), so that results can be joined.
+    """
+
+    id: KebabId
     name: str = ""
+    actor: ActorId | None = None
     capability: NonNegative
     positions: dict[str, Real]
     salience: dict[str, Share]

@@ -23,8 +23,9 @@ from ceasefire.workflows.prepare import ScenarioSource, scenario_of
 
 __all__ = ["TABLE_SUFFIXES", "scenario_forecast", "stakeholder_forecast"]
 
-TABLE_SUFFIXES = (".csv", ".xml", ".json", ".tsv")
-"""Files read as stakeholder tables (KTAB CSV or XML, EUM tables) rather than scenarios."""
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xml", ".json")
+"""Files read as stakeholder tables (KTAB CSV or XML, EUM tables, Decide files, KTAB's
+China JSON) rather than scenarios."""
 
 
 def stakeholder_forecast(source: ScenarioSource, *, models: Sequence[str] | None = None,
@@ -53,11 +54,13 @@ def stakeholder_forecast(source: ScenarioSource, *, models: Sequence[str] | None
         table, file_options = load_table(path)
         if dimension is not None:
             table = table.select([dimension])
-        meta, smp = table_meta(table, path.stem), smp or file_options
+        meta, smp, links = table_meta(table, path.stem), smp or file_options, {}
         source_text = str(path)
     else:
         scenario = scenario_of(source)
         table, meta = table_from_scenario(scenario, dimension), ScenarioMeta.of(scenario)
+        links = {a.id: (a.name, a.actor) for a in scenario.stakeholders.actors} \
+            if scenario.stakeholders is not None else {}
         source_text = str(source) if not isinstance(source, Scenario) else scenario.id
     names = list(MODELS) if models is None else list(models)
     unknown = [n for n in names if n not in MODELS]
@@ -75,7 +78,7 @@ def stakeholder_forecast(source: ScenarioSource, *, models: Sequence[str] | None
             skipped[name] = str(error)
         wall[name] = round(time.perf_counter() - start, 4)
     band = eum_band(table) if "eum" in runs else None
-    return summarise_forecasts(meta, runs, skipped=skipped, band=band,
+    return summarise_forecasts(meta, table, runs, links=links, skipped=skipped, band=band,
                                run={"wall_s": wall, "source": source_text})
 
 
