@@ -26,14 +26,17 @@ main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 64px; background: w
 header h1 { font-size: 1.7rem; margin: 0 0 4px; line-height: 1.25; }
 .meta { color: var(--muted); font-size: 0.9rem; margin: 0 0 12px; }
 nav { border-top: 1px solid var(--rule); border-bottom: 1px solid var(--rule);
-      padding: 6px 0; margin: 12px 0 8px; font-size: 0.9rem; }
-nav a { color: var(--accent); text-decoration: none; margin-right: 14px;
-        white-space: nowrap; }
+      padding: 6px 0; margin: 12px 0 8px; font-size: 0.9rem;
+      display: flex; flex-wrap: wrap; gap: 4px 14px; }
+nav a { color: var(--accent); text-decoration: none; white-space: nowrap; }
 section { margin-top: 34px; }
 h2 { font-size: 1.3rem; margin: 0 0 6px; padding-top: 8px; border-top: 2px solid var(--ink); }
 h3 { font-size: 1.05rem; margin: 22px 0 4px; }
 p.caption { color: #333; max-width: 78ch; margin: 4px 0 10px; }
-.figure { margin: 6px 0 16px; min-height: 120px; }
+.figure { margin: 6px 0 16px; min-height: 120px; width: 100%; max-width: 100%;
+          overflow: hidden; }
+.table-wrap { overflow-x: auto; max-width: 100%; margin: 6px 0 14px; }
+.table-wrap table { margin: 0; }
 .headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(250px, 1fr));
             gap: 12px; margin: 10px 0 14px; }
 .card { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; }
@@ -58,6 +61,15 @@ details summary { cursor: pointer; color: var(--accent); }
 code { font-size: 0.85em; background: #f1f3f4; padding: 0 3px; border-radius: 3px; }
 .url { word-break: break-all; font-size: 0.82rem; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.8rem; }
+h1, h2, h3, p, li, .card, footer { overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  main { padding: 12px 10px 40px; }
+  header h1 { font-size: 1.35rem; }
+  h2 { font-size: 1.15rem; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 4px 6px; }
+  .headline { grid-template-columns: 1fr; }
+}
 """
 
 PAGE = Template("""<!DOCTYPE html>

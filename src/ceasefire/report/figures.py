@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,19 +27,28 @@ if TYPE_CHECKING:
 __all__ = [
     "FIRST_COLOUR",
     "FONT",
+    "MAX_HOVER",
+    "MAX_LABEL",
+    "NARROW_PX",
     "P_STAR",
     "SECOND_COLOUR",
     "acceptance_figure",
     "actor_colours",
+    "clip",
     "control_figure",
     "gains_figure",
     "leverage_figure",
     "line_figure",
+    "narrow",
+    "narrow_layout",
+    "narrow_traces",
+    "party_colours",
     "require_plotly",
     "stakeholders",
     "style",
     "text",
     "timing_figure",
+    "vertical_spacing",
     "waiting_figure",
     "war_value_figure",
     "war_value_parts_figure",
@@ -51,9 +61,18 @@ P_STAR = 0.5
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 """Fonts installed with the system: the report loads no web font."""
 
+MAX_LABEL = 80
+"""Characters of scenario text shown in a figure's label; longer ones end in an ellipsis."""
+MAX_HOVER = 1000
+"""Characters of scenario text shown in a hover or a table cell (the full text, bounded)."""
+NARROW_PX = 600
+"""Below this container width (px), a figure switches to its narrow layout."""
+
 # The first two belligerents get the map's diverging colours; others a qualitative set.
 FIRST_COLOUR, SECOND_COLOUR = "#b2182b", "#2166ac"
-_OTHERS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+_OTHERS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+           "#17becf", "#8c564b", "#bcbd22", "#f781bf", "#999999", "#6a3d9a", "#b15928",
+           "#ff7f00", "#33a02c", "#fb9a99", "#1f78b4")
 # Proposals get colours no actor uses, so the two legends of a figure do not clash.
 _PROPOSAL_COLOURS = ("#6a3d9a", "#ff9f1c", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f",
                      "#f781bf", "#fdbf6f", "#cab2d6", "#b15928")
@@ -78,29 +97,61 @@ def _subplots(**kwargs: Any) -> go.Figure:
     return make_subplots(**kwargs)
 
 
-def text(value: object) -> str:
-    """Escape scenario text for a plotly label (plotly reads a subset of HTML)."""
-    return html.escape(str(value), quote=False)
+def clip(value: object, limit: int = MAX_LABEL) -> str:
+    """``value`` as text of at most ``limit`` characters (an ellipsis marks a cut)."""
+    value = str(value)
+    return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
-def wrap(value: object, width: int = 24) -> str:
-    """Escape and wrap a long label onto several lines (``<br>`` is plotly's line break)."""
-    return "<br>".join(text(line) for line in textwrap.wrap(str(value), width) or [""])
+def text(value: object, limit: int = MAX_HOVER) -> str:
+    """Escape scenario text for a plotly label (plotly reads a subset of HTML).
+
+    Text past ``limit`` characters is cut: a 10 MB name must not make a 10 MB label.
+    """
+    return html.escape(clip(value, limit), quote=False)
 
 
-def actor_colours(analysis: Analysis) -> dict[str, str]:
-    """A fixed colour per actor: the belligerents first, as on the map."""
-    s = analysis.scenario
-    belligerents = s.belligerents
-    colours = {}
-    if belligerents:
-        colours[belligerents[0]] = FIRST_COLOUR
-    if len(belligerents) > 1:
-        colours[belligerents[1]] = SECOND_COLOUR
-    rest = [a.id for a in s.actors if a.id not in colours]
-    for k, actor in enumerate(rest):
+def wrap(value: object, width: int = 24, limit: int = MAX_LABEL) -> str:
+    """Escape and wrap a label onto lines of ``width`` (``<br>`` is plotly's line break).
+
+    The text is cut to ``limit`` characters first, so the work is linear in its length
+    (:func:`textwrap.wrap` copies the rest of an overlong word for every line it cuts).
+    """
+    lines = textwrap.wrap(clip(value, limit), width) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def party_colours(actors: Sequence[str], belligerents: Sequence[str] = (),
+                  others: Sequence[str] = ()) -> dict[str, str]:
+    """One colour per party, the same in every figure of the report.
+
+    The first two belligerents get the map's colours (red, blue); the other actors the
+    qualitative set, in scenario order; ``others`` (stakeholder ids that are not actor
+    ids) continue that set after the actors, so they never take an actor's colour.
+    """
+    colours: dict[str, str] = {}
+    for colour, actor in zip((FIRST_COLOUR, SECOND_COLOUR), belligerents, strict=False):
+        colours[actor] = colour
+    rest = [a for a in (*actors, *others) if a not in colours]
+    for k, actor in enumerate(dict.fromkeys(rest)):
         colours[actor] = _OTHERS[k % len(_OTHERS)]
     return colours
+
+
+def actor_colours(analysis: Analysis, others: Sequence[str] = ()) -> dict[str, str]:
+    """:func:`party_colours` for the scenario's actors (belligerents first, as on the map)."""
+    s = analysis.scenario
+    return party_colours([a.id for a in s.actors], s.belligerents, others)
+
+
+def vertical_spacing(rows: int, gap_px: float, panel_px: float) -> float:
+    """``make_subplots``'s vertical spacing for a gap of ``gap_px`` between panels.
+
+    Always below plotly's limit ``1 / (rows - 1)``, whatever the number of rows.
+    """
+    if rows <= 1:
+        return 0.0
+    return gap_px / (rows * panel_px + (rows - 1) * gap_px)
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -129,6 +180,97 @@ def style(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure
         title={"text": text(title), "x": 0, "xanchor": "left"} if title else None,
     )
     return fig
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated by ``extra``, nested dictionaries merged key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def narrow(fig: go.Figure, *, traces: dict[int, dict[str, Any]] | None = None,
+           **layout: Any) -> go.Figure:
+    """Record changes for a narrow screen (see :func:`narrow_layout`); returns ``fig``.
+
+    ``layout`` is merged into the figure's narrow layout; ``traces`` maps a trace's
+    index to properties it takes on a narrow screen (e.g. no text in heat-map cells).
+    """
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    merged = _merge(meta.get("narrow", {}), layout)
+    changed = {**meta.get("narrow_traces", {}), **{str(k): v for k, v in (traces or {}).items()}}
+    fig.update_layout(meta={**meta, "narrow": merged, "narrow_traces": changed})
+    return fig
+
+
+def narrow_traces(fig: go.Figure) -> dict[int, dict[str, Any]]:
+    """Trace properties recorded with :func:`narrow`, by trace index."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return {int(k): v for k, v in meta.get("narrow_traces", {}).items()}
+
+
+def _subplot_axes(layout: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(xaxis key, yaxis key)`` of each subplot in a grid, row by row from the top."""
+    pairs = []
+    for key, axis in layout.items():
+        if not (key.startswith("xaxis") and isinstance(axis, dict) and "domain" in axis):
+            continue
+        y_key = "yaxis" + str(axis.get("anchor", "y"))[1:]
+        if isinstance(layout.get(y_key), dict) and "domain" in layout[y_key]:
+            pairs.append((key, y_key))
+    return sorted(pairs, key=lambda xy: (-round(layout[xy[1]]["domain"][1], 6),
+                                         round(layout[xy[0]]["domain"][0], 6)))
+
+
+def narrow_layout(fig: go.Figure, *, gap_px: int = 84) -> dict[str, Any] | None:
+    """The layout ``fig`` takes in a container narrower than :data:`NARROW_PX`, or ``None``.
+
+    A grid of subplots in several columns is stacked into one column, row by row, each
+    panel keeping its height in pixels (160 to 480), ``gap_px`` apart (room for its title
+    and tick labels); every axis shows its tick labels and the legend lies above the plot.
+    Then the changes recorded with :func:`narrow` apply. ``None`` when nothing changes.
+    """
+    layout = fig.layout.to_plotly_json()
+    meta = layout.pop("meta", None)
+    extra = meta.get("narrow") if isinstance(meta, dict) else None
+    pairs = _subplot_axes(layout)
+    columns = {round(layout[x]["domain"][0], 6) for x, _ in pairs}
+    if len(columns) <= 1 and not extra:
+        return None
+    out = dict(layout)
+    if len(columns) > 1:
+        margin = layout.get("margin", {})
+        inner = layout.get("height", 450) - margin.get("t", 80) - margin.get("b", 80)
+        panels = [min(max(float(np.diff(layout[y]["domain"])[0]) * inner, 160.0), 480.0)
+                  for _, y in pairs]
+        total = sum(panels) + (len(pairs) - 1) * gap_px
+        titles = {}
+        for note in layout.get("annotations", ()):
+            if note.get("xref") == "paper" and note.get("yref") == "paper":
+                titles[(round(note["x"], 6), round(note["y"], 6))] = note
+        top_px = 0.0
+        for (x_key, y_key), panel in zip(pairs, panels, strict=True):
+            x_dom, y_dom = layout[x_key]["domain"], layout[y_key]["domain"]
+            note = titles.pop((round((x_dom[0] + x_dom[1]) / 2, 6), round(y_dom[1], 6)), None)
+            top = 1 - top_px / total
+            out[x_key] = {**layout[x_key], "domain": [0, 1], "showticklabels": True}
+            out[y_key] = {**layout[y_key], "domain": [max(top - panel / total, 0.0), top],
+                          "showticklabels": True}
+            if note is not None:
+                note.update(x=0.5, y=top, font={**note.get("font", {}), "size": 12})
+            top_px += panel + gap_px
+        out["height"] = int(total + margin.get("t", 80) + margin.get("b", 80))
+    plot_px = out.get("height", 450) - out.get("margin", {}).get("t", 80) - out.get(
+        "margin", {}).get("b", 80)
+    above = 60 if layout.get("annotations") else 8  # clear of the first panel's title
+    out["legend"] = {**layout.get("legend", {}), "orientation": "h", "x": 0, "xanchor": "left",
+                     "y": 1 + above / max(plot_px, 1), "yanchor": "bottom"}
+    out["margin"] = {**layout.get("margin", {}), "l": 50, "r": 12}
+    return _merge(out, extra or {})
 
 
 def _percentiles(values: np.ndarray) -> np.ndarray:
@@ -161,8 +303,39 @@ def _fan(x: list[str], q: np.ndarray, colour: str, name: str, *, subplot: int = 
 
 
 def _grid(n: int, columns: int = 3) -> tuple[int, int]:
-    cols = max(1, n if n == columns + 1 else min(columns, n))  # 4 panels fit on one row
+    cols = max(1, n if columns == 3 and n == 4 else min(columns, n))  # 4 fit on one row
     return math.ceil(n / cols) if n else 1, cols
+
+
+_TOP, _BOTTOM, _GAP = 70, 50, 72
+"""Figure margins and the gap between rows of panels (room for a two-line title), px."""
+
+
+def _panels(titles: list[str], *, panel_px: int, columns: int = 3,
+            row_px: Sequence[int] | None = None, **kwargs: Any) -> tuple[go.Figure, int]:
+    """A grid of subplots, ``panel_px`` tall each, and the figure's height in pixels.
+
+    The spacing between rows is a fixed number of pixels, so any number of rows fits
+    (a fixed fraction fails past ``1 / (rows - 1)``). ``row_px`` sets each row's height.
+    """
+    rows, cols = _grid(len(titles), columns)
+    heights = list(row_px) if row_px is not None else [panel_px] * rows
+    plot = sum(heights) + (rows - 1) * _GAP
+    fig = _subplots(rows=rows, cols=cols, subplot_titles=titles,
+                    vertical_spacing=_GAP / plot if rows > 1 else 0.0,
+                    row_heights=[h / sum(heights) for h in heights], **kwargs)
+    return fig, _TOP + _BOTTOM + plot
+
+
+def _labels(values: Sequence[str], width: int, limit: int = MAX_LABEL) -> list[str]:
+    """Wrapped, escaped, unique labels (a cut that makes two labels equal gets a number)."""
+    out: list[str] = []
+    for value in values:
+        label = wrap(value, width, limit)
+        while label in out:
+            label += " ′"
+        out.append(label)
+    return out
 
 
 def _empty(message: str, height: int = 160) -> go.Figure:
@@ -176,6 +349,11 @@ def _empty(message: str, height: int = 160) -> go.Figure:
     return fig
 
 
+def _units(actor: str) -> str:
+    """The name of a party's value units (each party's values are on its own scale)."""
+    return f"{actor} value units"
+
+
 def control_figure(analysis: Analysis) -> go.Figure:
     """Fan charts of the attacker's share of each contested region, month by month.
 
@@ -187,10 +365,9 @@ def control_figure(analysis: Analysis) -> go.Figure:
     contested = [(i, r) for i, r in enumerate(s.regions) if r.front is not None]
     if not contested:
         return _empty("No region has a front: control does not move in this scenario.")
-    rows, cols = _grid(len(contested))
-    titles = [wrap(f"{r.name}: {r.front.attacker}'s share", 40) for _, r in contested]
-    fig = _subplots(rows=rows, cols=cols, subplot_titles=titles, shared_xaxes=True,
-                    vertical_spacing=0.14 if rows > 1 else 0.1, horizontal_spacing=0.07)
+    titles = [wrap(f"{clip(r.name, 60)}: {r.front.attacker}'s share", 40)
+              for _, r in contested]
+    fig, height = _panels(titles, panel_px=220, shared_xaxes=True, horizontal_spacing=0.08)
     months = analysis.horizon + 1
     x = [analysis.label(t) for t in range(months)]
     colours = actor_colours(analysis)
@@ -201,9 +378,10 @@ def control_figure(analysis: Analysis) -> go.Figure:
         traces += _fan(x, q, colours[attacker], f"{attacker} share", subplot=n + 1,
                        legend=False, fmt=".0%")
     fig.add_traces(traces)
-    style(fig, height=90 + 250 * rows)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    fig.update_layout(margin={"t": 70})
+    style(fig, height=height)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="% of area held",
+                     title_font={"size": 11})
+    fig.update_layout(margin={"t": _TOP, "b": _BOTTOM})
     return fig
 
 
@@ -222,6 +400,7 @@ def gains_figure(analysis: Analysis) -> go.Figure:
         fig.add_traces(_fan(x, _percentiles(gains), colours[b], f"{b} gains", fmt=",.0f"))
     style(fig, height=340)
     fig.update_yaxes(title_text="km² gained in the month", rangemode="tozero")
+    fig.update_xaxes(title_text="month")
     return fig
 
 
@@ -244,18 +423,20 @@ def war_value_figure(analysis: Analysis) -> go.Figure:
     if not keep:
         return _empty("No party has a stake in the war (every war value is 0).")
     q = _percentiles(total[:, keep])  # [3, months, actors kept]
-    rows, cols = _grid(len(keep))
-    fig = _subplots(rows=rows, cols=cols, horizontal_spacing=0.08, vertical_spacing=0.18,
-                    subplot_titles=[wrap(f"{s.actors[k].name} ({s.actors[k].id})", 40)
-                                    for k in keep])
+    fig, height = _panels([wrap(f"{clip(s.actors[k].name, 50)} ({s.actors[k].id})", 40)
+                           for k in keep], panel_px=230, horizontal_spacing=0.09)
     colours = actor_colours(analysis)
     traces = []
     for n, k in enumerate(keep):
         actor = s.actors[k].id
         traces += _fan(x, q[:, :, n], colours[actor], actor, subplot=n + 1, legend=False)
+        fig.update_yaxes(title_text=f"W, {_units(actor)}", row=n // _grid(len(keep))[1] + 1,
+                         col=n % _grid(len(keep))[1] + 1)
     fig.add_traces(traces)
-    style(fig, height=90 + 240 * rows)
-    fig.update_layout(margin={"t": 70})
+    style(fig, height=height)
+    fig.update_yaxes(title_font={"size": 11})
+    fig.update_xaxes(title_text="month the deal is signed", title_font={"size": 11})
+    fig.update_layout(margin={"t": _TOP, "b": _BOTTOM})
     return fig
 
 
@@ -273,31 +454,37 @@ def war_value_parts_figure(analysis: Analysis) -> go.Figure:
         return _empty("No party has a stake in the war (every war value is 0).")
     labels = ["territory", "− casualties", "− economy", "= W"]
     colours = ["#4daf4a", "#e41a1c", "#ff7f00", "#333333"]
-    cols = min(4, len(keep))
-    rows = math.ceil(len(keep) / cols)
-    fig = _subplots(rows=rows, cols=cols, horizontal_spacing=0.07, vertical_spacing=0.2,
-                    subplot_titles=[wrap(f"{s.actors[k].name} ({s.actors[k].id})", 34)
-                                    for k in keep])
+    fig, height = _panels([wrap(f"{clip(s.actors[k].name, 50)} ({s.actors[k].id})", 34)
+                           for k in keep], panel_px=230, columns=4, horizontal_spacing=0.08)
+    cols = _grid(len(keep), 4)[1]
     for n, k in enumerate(keep):
+        actor = s.actors[k].id
         values = [wv.territory[0, k].mean(), -wv.casualties[0, k].mean(),
                   -wv.economy[0, k].mean(), wv.total[0, k].mean()]
         fig.add_trace(go.Bar(x=labels, y=values, marker_color=colours, showlegend=False,
-                             hovertemplate=(f"{text(s.actors[k].id)} %{{x}}: %{{y:.4g}}"
-                                            "<extra></extra>")),
+                             hovertemplate=(f"{text(actor)} %{{x}}: %{{y:.4g}} "
+                                            f"{text(_units(actor))}<extra></extra>")),
                       row=n // cols + 1, col=n % cols + 1)
-    style(fig, height=90 + 260 * rows)
-    fig.update_layout(margin={"t": 70}, bargap=0.3)
+        fig.update_yaxes(title_text=_units(actor), row=n // cols + 1, col=n % cols + 1)
+    style(fig, height=height)
+    fig.update_layout(margin={"t": _TOP, "b": _BOTTOM}, bargap=0.3)
+    fig.update_yaxes(title_font={"size": 11})
     fig.update_xaxes(showgrid=False)
     return fig
 
 
 def acceptance_figure(analysis: Analysis) -> go.Figure:
-    """P(each party accepts) each proposal signed now, with Monte Carlo error bars."""
+    """P(each party accepts) each proposal signed now, with Monte Carlo error bars.
+
+    Horizontal bars, one group per proposal, so long proposal names never overprint; a
+    name cut for display is shown in full in the hover.
+    """
     go = require_plotly()
     s = analysis.scenario
     now = analysis.now
     n = now.accept.shape[-1]
-    names = [wrap(s.proposal(pid).name, 22) for pid in analysis.proposals]
+    full = [text(s.proposal(pid).name, 200) for pid in analysis.proposals]
+    names = _labels([s.proposal(pid).name for pid in analysis.proposals], 22, 60)
     colours = actor_colours(analysis)
     fig = go.Figure()
     for k, actor in enumerate(s.actors):
@@ -305,22 +492,28 @@ def acceptance_figure(analysis: Analysis) -> go.Figure:
         se = np.sqrt(p * (1 - p) / n)
         veto = np.where(now.required[:, k], "veto", "no veto here")
         fig.add_trace(go.Bar(
-            x=names, y=p, name=f"{actor.id} accepts", marker_color=colours[actor.id],
-            error_y={"type": "data", "array": 2 * se, "color": "#444", "thickness": 1},
-            customdata=np.stack([2 * se, veto], axis=-1),
-            hovertemplate=(f"{text(actor.id)}: %{{y:.1%}} ± %{{customdata[0]:.1%}} "
-                           "(%{customdata[1]})<extra></extra>")))
+            y=names, x=p, orientation="h", name=f"{actor.id} accepts",
+            marker_color=colours[actor.id],
+            error_x={"type": "data", "array": 2 * se, "color": "#444", "thickness": 1},
+            customdata=np.stack([2 * se, veto, full], axis=-1),
+            hovertemplate=(f"%{{customdata[2]}}<br>{text(actor.id)}: %{{x:.1%}} ± "
+                           "%{customdata[0]:.1%} (%{customdata[1]})<extra></extra>")))
     p_all = now.all_accept.mean(-1)
     se_all = np.sqrt(p_all * (1 - p_all) / n)
     fig.add_trace(go.Bar(
-        x=names, y=p_all, name="all veto players accept", marker_color="#333",
-        marker_pattern_shape="/", error_y={"type": "data", "array": 2 * se_all,
+        y=names, x=p_all, orientation="h", name="all veto players accept", marker_color="#333",
+        marker_pattern_shape="/", error_x={"type": "data", "array": 2 * se_all,
                                            "color": "#000", "thickness": 1},
-        hovertemplate="all veto players: %{y:.1%}<extra></extra>"))
-    style(fig, height=420)
-    fig.add_hline(y=P_STAR, line={"dash": "dot", "color": "#888", "width": 1})
+        customdata=full,
+        hovertemplate="%{customdata}<br>all veto players: %{x:.1%}<extra></extra>"))
+    bars = len(s.actors) + 1
+    style(fig, height=130 + len(names) * (24 + 11 * bars))
+    fig.add_vline(x=P_STAR, line={"dash": "dot", "color": "#888", "width": 1})
     fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="probability")
+    fig.update_xaxes(range=[0, 1.05], tickformat=".0%",
+                     title_text="P(accept), % of draws")
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    narrow(fig, yaxis={"tickfont": {"size": 10}})
     return fig
 
 
@@ -333,15 +526,21 @@ def timing_figure(analysis: Analysis) -> go.Figure:
     go = require_plotly()
     s = analysis.scenario
     z = np.stack([pv.all_veto_probability() for pv in analysis.timing], axis=1)  # [P, months]
-    y = [wrap(s.proposal(pid).name, 30) for pid in analysis.proposals]
+    names = [s.proposal(pid).name for pid in analysis.proposals]
+    y = _labels(names, 30)
+    full = [[text(name, 200)] * z.shape[1] for name in names]
     fig = go.Figure(go.Heatmap(
         z=z, x=_window_x(analysis), y=y, zmin=0, zmax=1, colorscale="YlGnBu",
-        texttemplate="%{z:.2f}", textfont={"size": 11}, xgap=2, ygap=2,
+        texttemplate="%{z:.2f}", textfont={"size": 11}, xgap=2, ygap=2, customdata=full,
         colorbar={"title": {"text": "P(all veto<br>accept)"}, "tickformat": ".0%"},
-        hovertemplate="%{y}<br>signed %{x}: P(all veto accept) %{z:.1%}<extra></extra>"))
+        hovertemplate="%{customdata}<br>signed %{x}: P(all veto accept) %{z:.1%}"
+                      "<extra></extra>"))
     style(fig, height=130 + 48 * len(y))
     fig.update_xaxes(type="category", showgrid=False, title_text="month the deal is signed")
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    # On a phone the cells are too small for their numbers (the hover still has them).
+    narrow(fig, traces={0: {"texttemplate": ""}},
+           yaxis={"tickvals": y, "ticktext": _labels(names, 14, 40), "tickfont": {"size": 10}})
     return fig
 
 
@@ -364,7 +563,7 @@ def waiting_figure(analysis: Analysis) -> go.Figure:
     s = analysis.scenario
     gains = analysis.gains_by_waiting.mean(-1)  # [months, P, actors]
     required = analysis.now.required  # [P, actors]
-    rows, labels, scaled = [], [], []
+    rows, names, scaled, units = [], [], [], []
     for k, actor in enumerate(s.actors):
         if not required[:, k].any():
             continue
@@ -373,29 +572,37 @@ def waiting_figure(analysis: Analysis) -> go.Figure:
         for p, pid in enumerate(analysis.proposals):
             rows.append(g[p])
             scaled.append(g[p] / scale)
-            labels.append(f"{text(actor.id)} · {wrap(s.proposal(pid).name, 30)}")
+            names.append((actor.id, s.proposal(pid).name))
+            units.append([text(_units(actor.id))] * g.shape[1])
     if not rows:
         return _empty("No party holds a veto over the named proposals.")
+    labels = _labels([f"{a} · {clip(name, 60)}" for a, name in names], 34)
     fig = go.Figure(go.Heatmap(
         z=np.array(scaled), x=_window_x(analysis), y=labels, zmin=-1, zmax=1, zmid=0,
-        colorscale="RdBu", text=[[_short(v) for v in row] for row in rows],
+        colorscale="RdBu", text=[[_short(v) for v in row] for row in rows], customdata=units,
         texttemplate="%{text}", textfont={"size": 10}, xgap=1, ygap=1,
-        colorbar={"tickvals": [-1, 0, 1], "ticktext": ["loses", "0", "gains"], "len": 0.8},
-        hovertemplate="%{y}<br>sign in %{x} instead of now: %{text}<extra></extra>"))
+        colorbar={"tickvals": [-1, 0, 1], "ticktext": ["loses", "0", "gains"], "len": 0.8,
+                  "title": {"text": "scaled<br>per party"}},
+        hovertemplate=("%{y}<br>sign in %{x} instead of now: %{text} %{customdata}"
+                       "<extra></extra>")))
     style(fig, height=130 + 34 * len(labels))
     fig.update_xaxes(type="category", showgrid=False, title_text="month the deal is signed")
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False,
                      tickfont={"size": 10})
+    narrow(fig, traces={0: {"texttemplate": ""}},
+           yaxis={"tickvals": labels,
+                  "ticktext": _labels([f"{a} · {name}" for a, name in names], 16, 34)})
     return fig
 
 
 def leverage_figure(analysis: Analysis, *, by: str = "levers") -> go.Figure:
-    """Effect of each lever (``by="levers"``) or factor (``by="factors"``).
+    """Effect of each lever (``by="levers"``) or factor (``by="factors"``), comparably.
 
-    Left: on each party's war value now, as a share of that party's war value (the
-    parties' values are in their own units). Right: on each proposal's P(all veto
-    players accept), in percentage points. With the lever minus without it, on common
-    random numbers over the leverage draws.
+    The panels that compare parties use probabilities, which share one scale: the change
+    in each proposal's P(all veto players accept), and in each party's P(accept) of the
+    likely settlement, in percentage points. War values are on each party's own scale,
+    so each party's change in W gets its own panel, in its own value units. All signed
+    now; with the lever minus without it, on common random numbers.
     """
     go = require_plotly()
     s = analysis.scenario
@@ -404,36 +611,109 @@ def leverage_figure(analysis: Analysis, *, by: str = "levers") -> go.Figure:
         return _empty(f"The scenario has no {by}.")
     if by == "levers":
         lever_names = {lever.id: lever.name for lever in s.levers}
-        names = [wrap(lever_names.get(lid, lid), 30) for lid in effects]
+        full = [lever_names.get(lid, lid) for lid in effects]
     else:
-        names = [text(f) for f in effects]
-    base = np.abs(analysis.war_values.total[0].mean(-1))
-    fig = _subplots(rows=1, cols=2, horizontal_spacing=0.12, shared_yaxes=True,
-                    subplot_titles=["war value now (% of the party's W)",
-                                    "P(all veto players accept) now (points)"])
+        full = list(effects)
+    names = _labels(full, 34, 68)
+    keep = stakeholders(analysis)
+    likely = analysis.likely_settlement()
+    p_likely = analysis.proposals.index(likely) if likely is not None else None
+    parties: list[int] = []
+    if p_likely is not None:  # parties whose acceptance some lever moves
+        parties = [k for k in range(len(s.actors))
+                   if any(e["acceptance"][p_likely][k] != 0 for e in effects.values())]
     colours = actor_colours(analysis)
-    for k in stakeholders(analysis):
-        actor = s.actors[k]
-        raw = np.array([e["war_value"][k] for e in effects.values()])
-        fig.add_trace(go.Bar(
-            y=names, x=100 * raw / max(base[k], 1e-12), orientation="h", name=actor.id,
-            marker_color=colours[actor.id], legendgroup="actors", customdata=raw,
-            hovertemplate=(f"{text(actor.id)}: %{{x:+.1f}}% of W (%{{customdata:+.3g}})"
-                           "<extra></extra>")), row=1, col=1)
+    titles = [wrap("P(all veto players accept) of each proposal: change, percentage points",
+                   34, 200)]
+    if parties:
+        titles.append(wrap(f"P(accept) of {clip(s.proposal(likely).name, 40)}, by party: "
+                           "change, percentage points", 34, 200))
+    first = len(titles)
+    titles += [wrap(f"War value of {s.actors[k].id} now: change, {_units(s.actors[k].id)}",
+                    34, 200) for k in keep]
+    rows, cols = _grid(len(titles), 2)
+    lines = max(label.count("<br>") + 1 for label in names)
+    label_px = 6 + 13 * lines
+    bars = max(len(analysis.proposals), len(parties))
+    tall = 30 + len(names) * max(label_px, 6 + 8 * bars)
+    short = 30 + len(names) * label_px
+    fig, height = _panels(titles, panel_px=short, columns=2, row_px=[tall] + [short] * (rows - 1),
+                          horizontal_spacing=0.08)
+    traces = []
+
+    def axes(n: int) -> dict[str, str]:
+        return {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
+
     for p, pid in enumerate(analysis.proposals):
         delta = np.array([e["p_all_veto_accept"][p] for e in effects.values()])
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             y=names, x=100 * delta, orientation="h", name=wrap(s.proposal(pid).name, 30),
             marker_color=_PROPOSAL_COLOURS[p % len(_PROPOSAL_COLOURS)],
-            legendgroup="proposals",
-            hovertemplate="%{fullData.name}: %{x:+.1f} points<extra></extra>"), row=1, col=2)
-    bars = max(len(stakeholders(analysis)), len(analysis.proposals))
-    style(fig, height=max(300, 120 + len(names) * (24 + 8 * bars)))
-    fig.update_layout(barmode="group", bargap=0.2,
-                      legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.02})
-    fig.update_yaxes(autorange="reversed", zeroline=False)
+            legendgroup="proposals", legendgrouptitle_text="proposals",
+            hovertemplate="%{fullData.name}: %{x:+.1f} points<extra></extra>", **axes(0)))
+    for k in parties:
+        actor = s.actors[k]
+        delta = np.array([e["acceptance"][p_likely][k] for e in effects.values()])
+        traces.append(go.Bar(
+            y=names, x=100 * delta, orientation="h", name=actor.id,
+            marker_color=colours[actor.id], legendgroup="parties",
+            legendgrouptitle_text="parties",
+            hovertemplate=f"{text(actor.id)}: %{{x:+.1f}} points<extra></extra>", **axes(1)))
+    base = analysis.war_values.total[0].mean(-1)
+    for n, k in enumerate(keep, start=first):
+        actor = s.actors[k].id
+        raw = np.array([e["war_value"][k] for e in effects.values()])
+        share = 100 * raw / max(abs(base[k]), 1e-12)
+        traces.append(go.Bar(
+            y=names, x=raw, orientation="h", name=actor, marker_color=colours[actor],
+            showlegend=False, customdata=share,
+            hovertemplate=(f"{text(actor)}: %{{x:+.3g}} {text(_units(actor))} "
+                           "(%{customdata:+.1f}% of its W now)<extra></extra>"), **axes(n)))
+    fig.add_traces(traces)
+    style(fig, height=height)
+    fig.update_layout(barmode="group", bargap=0.2, margin={"t": _TOP, "b": _BOTTOM},
+                      legend={"groupclick": "toggleitem", "orientation": "v", "x": 1.02,
+                              "xanchor": "left", "y": 1, "yanchor": "top"})
+    fig.update_yaxes(autorange="reversed", zeroline=False, tickfont={"size": 11})
     fig.update_xaxes(zeroline=True, zerolinecolor="#888")
+    for n in range(1, len(titles)):
+        fig.layout[f"yaxis{n + 1}"].update(matches="y", showticklabels=n % cols == 0)
+    short_names = _labels(full, 22, 40)
+    narrow(fig, **{f"yaxis{n + 1 if n else ''}": {"tickvals": names, "ticktext": short_names,
+                                                  "tickfont": {"size": 10}}
+                   for n in range(len(titles))})
     return fig
+
+
+def _named_notes(named: list[tuple[float, str]], plot_px: float, width: int,
+                 levels: int = 4) -> list[dict[str, Any]]:
+    """Labels of the named lines at the bottom of the line plot, stacked so none overprint.
+
+    Each label takes the lowest of ``levels`` rows where it clears the labels already
+    there (its width estimated from its longest line at about 6 px a character, in a
+    plot ``plot_px`` wide spanning x = 0 to 100); one that fits no row is left out (its
+    dotted line stays, and the map key lists every option).
+    """
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(levels)]
+    notes = []
+    for x, name in named:
+        label = wrap(name, width)
+        span = (max(len(line) for line in textwrap.wrap(clip(name), width) or [""]) * 6 + 10
+                ) * 100 / plot_px
+        right = x > 50
+        low, high = (x - span, x) if right else (x, x + span)
+        row = next((k for k, taken in enumerate(rows)
+                    if all(high < a or low > b for a, b in taken)), None)
+        if row is None:
+            continue
+        rows[row].append((low, high))
+        notes.append({"x": x, "y": 0.03 + 0.16 * row, "xref": "x2", "yref": "y2 domain",
+                      "text": label, "showarrow": False, "yanchor": "bottom",
+                      "xanchor": "right" if right else "left", "xshift": -3 if right else 3,
+                      "align": "right" if right else "left",
+                      "font": {"size": 10, "color": "#555"},
+                      "bgcolor": "rgba(255,255,255,0.85)"})
+    return notes
 
 
 def line_figure(analysis: Analysis) -> go.Figure | None:
@@ -451,11 +731,10 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     grid = np.asarray(line["grid"])
     split = line["split"]
     who = [line["gainer"], line["loser"]]
-    fig = _subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                    subplot_titles=[
-                        f"{text(line['gainer'])} (gains land as x rises): net surplus",
-                        f"{text(line['loser'])} (gives up land): net surplus "
-                        "(dotted: the scenario's named lines)"])
+    fig, height = _panels([
+        wrap(f"{line['gainer']} (gains land as x rises): net surplus", 60),
+        wrap(f"{line['loser']} (gives up land): net surplus (dotted: the scenario's named "
+             "lines)", 60)], panel_px=230, columns=1, shared_xaxes=True)
     colours = actor_colours(analysis)
     go = require_plotly()
     for row, actor in enumerate(who, start=1):
@@ -506,22 +785,23 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     issue = next((i for i in s.issues if i.id == line["issue"]), None)
     if issue is not None:
         option_names = {o.id: o.name or o.id for o in issue.options}
-    for n, (option, x) in enumerate(sorted(line["named"].items(), key=lambda kv: kv[1])):
-        if x is None:
-            continue
-        right = x > 85
+    named = [(x, option_names.get(option, option))
+             for option, x in sorted(line["named"].items(), key=lambda kv: kv[1]) if x is not None]
+    for x, _ in named:
         vline(x, {"color": "#999", "dash": "dot", "width": 1})
-        notes.append({"x": x, "y": 0.03 + 0.1 * (n % 2), "xref": "x2", "yref": "y2 domain",
-                      "text": wrap(option_names.get(option, option), 28), "showarrow": False,
-                      "yanchor": "bottom", "xanchor": "right" if right else "left",
-                      "xshift": -3 if right else 3, "align": "right" if right else "left",
-                      "font": {"size": 10, "color": "#555"},
-                      "bgcolor": "rgba(255,255,255,0.85)"})
-    fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
-    style(fig, height=580)
+    titles = list(fig.layout.annotations)
+    fig.update_layout(shapes=shapes,
+                      annotations=[*titles, *notes, *_named_notes(named, 1000, 28)])
+    narrow(fig, annotations=[t.to_plotly_json() for t in titles] + notes
+           + _named_notes(named, 280, 14))
+    style(fig, height=height + 40)
+    fig.update_layout(margin={"t": _TOP, "b": _BOTTOM + 40})
     fig.update_xaxes(range=[0, 100], title_text="", row=1, col=1)
-    fig.update_xaxes(range=[0, 100], title_text=(
-        f"line x: share of {text(line['loser'])}-held land in the line's regions passing to "
-        f"{text(line['gainer'])} (%)"), title_standoff=30, row=2, col=1)
+    fig.update_xaxes(range=[0, 100], title_text=wrap(
+        f"line x: share of {line['loser']}-held land in the line's regions passing to "
+        f"{line['gainer']} (%)", 60), title_standoff=20, row=2, col=1)
+    for row, actor in enumerate(who, start=1):
+        fig.update_yaxes(title_text=f"net surplus,<br>{text(_units(actor))}",
+                         title_font={"size": 11}, row=row, col=1)
     fig.update_yaxes(zeroline=True, zerolinecolor="#444", zerolinewidth=1)
     return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,8 @@ from ceasefire.errors import InputError
 __all__ = ["forecast_figure"]
 
 
-def forecast_figure(result: Any, *, dimension: str | None = None) -> Any:
+def forecast_figure(result: Any, *, dimension: str | None = None,
+                    colours: Mapping[str, str] | None = None, unit: str = "") -> Any:
     """Plot actors' positions round by round, with each model's forecast.
 
     Parameters
@@ -21,6 +23,12 @@ def forecast_figure(result: Any, *, dimension: str | None = None) -> Any:
         SMP) draw trajectories, the static ones a dashed line at their forecast.
     dimension
         Dimension id to plot (default: the first).
+    colours
+        Colour of each stakeholder id (default: :func:`~ceasefire.report.figures.party_colours`
+        of the table's ids); the report passes the scenario's party colours, so a party has
+        one colour in every figure.
+    unit
+        The unit of the dimension's scale, shown on the position axis.
 
     Returns
     -------
@@ -31,6 +39,15 @@ def forecast_figure(result: Any, *, dimension: str | None = None) -> Any:
         from plotly.subplots import make_subplots
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise InputError("plots need plotly (hint: pip install 'ceasefire[report]')") from error
+    from ceasefire.report.figures import (
+        clip,
+        narrow,
+        party_colours,
+        style,
+        text,
+        vertical_spacing,
+        wrap,
+    )
 
     results: Mapping[str, Any] = result if isinstance(result, Mapping) else {result.model: result}
     if not results:
@@ -41,29 +58,53 @@ def forecast_figure(result: Any, *, dimension: str | None = None) -> Any:
     k = table.dimension_index(dimension) if dimension is not None else 0
     dim = table.dimension_ids[k]
     rows = max(1, len(dynamic))
+    panel_px, gap_px = 300, 120
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=False,
-                        subplot_titles=[f"{name}: positions by round ({dim})" for name in dynamic]
-                        or [f"forecasts ({dim})"])
+                        vertical_spacing=vertical_spacing(rows, gap_px, panel_px),
+                        subplot_titles=[wrap(f"{name}: positions by round ({dim})", 32)
+                                        for name in dynamic]
+                        or [wrap(f"forecasts ({dim})", 32)])
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+    colours = dict(colours or party_colours(table.actor_ids))
     for row, name in enumerate(dynamic or [None], start=1):
         if name is not None:
             r = results[name]
             rounds = list(range(r.positions.shape[0]))
             for i, actor in enumerate(table.actor_ids):
                 fig.add_trace(go.Scatter(x=rounds, y=r.positions[:, i, k], mode="lines",
-                                         name=actor, legendgroup=actor, showlegend=row == 1,
-                                         line={"width": 1}, opacity=0.6), row=row, col=1)
+                                         name=text(clip(actor, 40)), legendgroup=text(actor),
+                                         showlegend=row == 1, opacity=0.7,
+                                         line={"width": 1.5, "color": colours.get(actor)},
+                                         hovertemplate=(f"{text(actor)}: %{{y:.3g}}"
+                                                        "<extra></extra>")), row=row, col=1)
             fig.add_trace(go.Scatter(x=rounds, y=r.forecasts[:, k], mode="lines+markers",
                                      name=f"{name} forecast", line={"width": 3,
                                                                     "color": "black"}),
                           row=row, col=1)
+        # Static models' forecasts: dashed lines named in the legend, not annotations
+        # (close forecasts would overprint each other's labels).
+        span = [0, max((results[d].positions.shape[0] - 1 for d in dynamic), default=1)]
         for j, (other, r) in enumerate(results.items()):
             if r.turns == 0:
-                fig.add_hline(y=float(r.forecast[k]), line_dash="dash",
-                              line_color=palette[j % len(palette)],
-                              annotation_text=other, row=row, col=1)
-        fig.update_yaxes(title_text=dim, row=row, col=1)
+                fig.add_trace(go.Scatter(
+                    x=span, y=[float(r.forecast[k])] * 2, mode="lines", name=text(other),
+                    legendgroup=f"static-{other}", showlegend=row == 1,
+                    line={"dash": "dash", "width": 1.5, "color": palette[j % len(palette)]},
+                    hovertemplate=f"{text(other)} forecast: %{{y:.3g}}<extra></extra>"),
+                    row=row, col=1)
+        fig.update_yaxes(title_text=wrap(f"position, {unit}" if unit else "position", 30),
+                         row=row, col=1)
         fig.update_xaxes(title_text="round", row=row, col=1)
-    fig.update_layout(height=380 * rows, title=table.title or table.source,
-                      template="plotly_white")
+    style(fig, height=110 + rows * panel_px + (rows - 1) * gap_px,
+          title=clip(table.title or table.source, 120))
+    fig.update_layout(margin={"t": 90}, legend={"orientation": "v", "x": 1.02, "xanchor": "left",
+                                                "y": 1, "yanchor": "top"})
+    # On a phone the legend goes under the plots, and the section's heading is the title.
+    # The margin below is made room for the legend (about 20 px a line, two per row), so
+    # that it never squeezes the panels.
+    plot_px = rows * panel_px + (rows - 1) * gap_px
+    legend_px = 20 * math.ceil((len(table.actor_ids) + len(results)) / 2) + 20
+    narrow(fig, height=40 + plot_px + 60 + legend_px, title={"text": ""},
+           margin={"t": 40, "b": 60 + legend_px},
+           legend={"y": -60 / plot_px, "yanchor": "top", "font": {"size": 10}})
     return fig

@@ -91,8 +91,11 @@ def render_report(analysis: Analysis, *, sections: Sequence[Section] = ()) -> st
         parts.append(("line", "The line question", _line(analysis)))
     parts.append(("map", "Map", _map(analysis)))
     for n, (title, body) in enumerate(sections, start=1):
-        content = _figure(body, f"extra-{n}") if hasattr(body, "to_plotly_json") else str(body)
-        parts.append((f"extra-{n}", _esc(title), content))
+        # The section and its figure need ids of their own: a figure drawn into the
+        # section that shares its id blanks the figure and squashes the next one.
+        content = (_figure(body, f"fig-extra-{n}") if hasattr(body, "to_plotly_json")
+                   else str(body))
+        parts.append((f"extra-{n}", _esc(title, _MAX_NAME), content))
     parts.append(("sources", "Sources", _sources(analysis)))
 
     body = "\n".join(f'<section id="{sid}">\n<h2>{title}</h2>\n{content}\n</section>'
@@ -105,7 +108,7 @@ def render_report(analysis: Analysis, *, sections: Sequence[Section] = ()) -> st
               f"<code>{_esc(s.id)}</code>, seed {analysis.seed}, {analysis.draws:,} draws. "
               "Every figure summarises the draws (percentiles, means, standard errors); the "
               "same scenario and seed give the same report.")
-    return PAGE.substitute(csp=CSP, version=_esc(__version__), title=_esc(s.name), css=CSS,
+    return PAGE.substitute(csp=CSP, version=_esc(__version__), title=_name(s.name), css=CSS,
                            plotlyjs=plotly.offline.get_plotlyjs(), meta=meta, nav=nav,
                            body=body, footer=footer)
 
@@ -113,17 +116,72 @@ def render_report(analysis: Analysis, *, sections: Sequence[Section] = ()) -> st
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_MAX_NAME = 300
+"""Characters of a name shown in a heading or a table; longer ones end in an ellipsis."""
+_MAX_TEXT = 20_000
+"""Characters of any scenario text in the page (a claim, a note): the page stays bounded."""
+
+
+def _esc(value: object, limit: int = _MAX_TEXT) -> str:
+    return html.escape(figures.clip(value, limit), quote=True)
+
+
+def _name(value: object) -> str:
+    """A name from the scenario, escaped and cut to :data:`_MAX_NAME` characters."""
+    return _esc(value, _MAX_NAME)
+
+
+# Draws a figure with the layout that suits its container's width: a grid of panels on
+# a wide screen, one column on a narrow one (switching when the window is resized).
+_SCRIPT = """(function () {
+  var el = document.getElementById(%(id)s);
+  var data = %(data)s, wide = %(layout)s, narrow = %(narrow)s, changes = %(changes)s;
+  var config = %(config)s;
+  function pick() { return narrow !== null && el.clientWidth < %(px)d ? "narrow" : "wide"; }
+  function draw(kind, first) {
+    var layout = JSON.parse(JSON.stringify(kind === "narrow" ? narrow : wide));
+    var traces = data.map(function (trace, i) {
+      return kind === "narrow" && changes[i] ? Object.assign({}, trace, changes[i]) : trace;
+    });
+    el.style.height = layout.height + "px";
+    if (first) { Plotly.newPlot(el, traces, layout, config); }
+    else { Plotly.react(el, traces, layout, config); }
+  }
+  var current = pick();
+  draw(current, true);
+  if (narrow !== null) {
+    window.addEventListener("resize", function () {
+      var next = pick();
+      if (next !== current) { current = next; draw(next, false); }
+    });
+  }
+})();"""
 
 
 def _figure(fig: Any, div_id: str) -> str:
     """A figure as a div and its script; plotly.js itself is in the page head, once.
 
-    A fixed ``div_id`` (plotly's default is random) keeps the report reproducible.
+    A fixed ``div_id`` (plotly's default is random) keeps the report reproducible. The
+    figure carries a second layout for containers narrower than
+    :data:`figures.NARROW_PX` (:func:`figures.narrow_layout`): subplots in one column,
+    shorter labels. JSON is written by plotly's encoder, which escapes ``<``, ``>`` and
+    ``/``, so no text can close the script.
     """
-    return '<div class="figure">' + fig.to_html(
-        full_html=False, include_plotlyjs=False, config=_CONFIG, div_id=div_id) + "</div>"
+    from plotly.io.json import to_json_plotly
+
+    doc = fig.to_dict()
+    layout = dict(doc.get("layout", {}))
+    layout.pop("meta", None)
+    changes = {str(k): v for k, v in figures.narrow_traces(fig).items()}
+    script = _SCRIPT % {
+        "id": to_json_plotly(div_id), "data": to_json_plotly(doc.get("data", [])),
+        "layout": to_json_plotly(layout),
+        "narrow": to_json_plotly(figures.narrow_layout(fig)),
+        "changes": to_json_plotly(changes), "config": to_json_plotly(_CONFIG),
+        "px": figures.NARROW_PX}
+    height = int(layout.get("height") or 450)
+    return (f'<div class="figure"><div id="{_esc(div_id)}" class="plotly-graph-div" '
+            f'style="height:{height}px;width:100%"></div>\n<script>{script}</script></div>')
 
 
 def _caption(text: str) -> str:
@@ -143,7 +201,9 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]],
                         for k, c in enumerate(row))
         css = f' class="{classes[n]}"' if classes and classes[n] else ""
         lines.append(f"<tr{css}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+    # The wrapper scrolls a wide table in its own box, not the whole page.
+    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(lines)}</tbody></table></div>")
 
 
 def _pct(p: float) -> str:
@@ -173,7 +233,7 @@ def _headline(a: Analysis) -> str:
     else:
         p = a.proposals.index(likely)
         prob = probability(a.now.all_accept[p])
-        cards.append(("Likely settlement", _esc(s.proposal(likely).name),
+        cards.append(("Likely settlement", _name(s.proposal(likely).name),
                       f"P(all veto players accept now) = {prob['p']:.1%} ± "
                       f"{2 * prob['se']:.1%}; the named proposal most likely to be accepted"))
     blockers = a.solutions.get("blockers", [])
@@ -189,7 +249,7 @@ def _headline(a: Analysis) -> str:
         month, pid = min(opened)
         cards.append(("Bargaining window opens", _esc(a.label(month)),
                       f"first month in which P(all veto accept) ≥ {figures.P_STAR:g}, "
-                      f"for {_esc(s.proposal(pid).name)}"))
+                      f"for {_name(s.proposal(pid).name)}"))
     else:
         cards.append(("Bargaining window", "closed",
                       f"no named proposal reaches P(all veto accept) ≥ {figures.P_STAR:g} in "
@@ -206,14 +266,14 @@ def _headline(a: Analysis) -> str:
     if likely is not None:
         reasons = proposal_reasons(a, a.proposals.index(likely))
         if reasons:
-            out.append(f"<h3>Why {_esc(s.proposal(likely).name)}</h3><ul class='reasons'>"
+            out.append(f"<h3>Why {_name(s.proposal(likely).name)}</h3><ul class='reasons'>"
                        + "".join(f"<li>{_esc(r)}</li>" for r in reasons) + "</ul>")
     rows = []
     for p, pid in enumerate(a.proposals):
         series, opens, closes = _window(a, p)
         best = int(np.argmax(series))
         veto = [x.id for k, x in enumerate(s.actors) if a.now.required[p, k]]
-        rows.append([_esc(s.proposal(pid).name), _esc(", ".join(veto)), _pct(series[0]),
+        rows.append([_name(s.proposal(pid).name), _esc(", ".join(veto)), _pct(series[0]),
                      _esc(a.label(opens)) if opens is not None else "never",
                      _esc(a.label(closes)) if closes is not None else "—",
                      f"{_esc(a.label(best))} ({_pct(series[best])})"])
@@ -225,7 +285,7 @@ def _headline(a: Analysis) -> str:
                        ("egalitarian", "egalitarian")):
         sol = a.solutions.get(key)
         index = getattr(sol, "index", None)
-        name = _esc(s.proposal(a.proposals[index]).name) if index is not None else (
+        name = _name(s.proposal(a.proposals[index]).name) if index is not None else (
             "no agreement (no proposal gives every veto player a positive expected surplus)")
         solutions.append(f"<li>{label}: {name}</li>")
     out.append("<h3>Bargaining solutions over the named proposals (signed now)</h3>"
@@ -312,17 +372,22 @@ def _leverage(a: Analysis) -> str:
     flagged = _cited_weak(a.scenario, "levers")
     flag_note = ""
     if flagged:
-        names = ", ".join(_esc(lv.name) for lv in a.scenario.levers if lv.id in flagged)
+        names = ", ".join(_name(lv.name) for lv in a.scenario.levers if lv.id in flagged)
         flag_note = (f' <span class="flag">⚑</span> Levers that rest on unconfirmed or '
                      f"disputed claims: {names}.")
     return "\n".join([
         _caption(
             "What each pressure does. A lever's effect is the result with the lever minus the "
             "result with it switched off, on the same draws (common random numbers), "
-            f"{note}. Left: the change in each party's war value now, as a percentage of that "
-            "party's W (a lever that lowers W makes fighting on worse for the party, so it "
-            "accepts more). Right: the change in each proposal's P(all veto players accept) "
-            "now, in percentage points." + flag_note),
+            f"{note}, for a deal signed now. Parties are compared only on probabilities, "
+            "which share one scale: the first panel is the change in each proposal's P(all "
+            "veto players accept), the second the change in each party's P(accept) of the "
+            "likely settlement, both in percentage points. A war value W is in its party's "
+            "own value units, which do not compare across parties (a percentage of W would "
+            "blow up for a party whose W is near zero), so each party's change in W has a "
+            "panel of its own, in its own units; a lever that lowers W makes fighting on "
+            "worse for that party, so it accepts more. Hover a bar for the change as a share "
+            "of the party's W now." + flag_note),
         _figure(figures.leverage_figure(a, by="levers"), "fig-leverage-levers"),
         "<h3>By factor</h3>",
         _caption("The same with every lever of a factor (battlefield, economy, outside "
@@ -380,16 +445,16 @@ def _map(a: Analysis) -> str:
     for k, region in enumerate(s.regions):
         shares = ", ".join(f"{_esc(b)}&nbsp;{now[k, j]:.0%}" for j, b in enumerate(belligerents)
                            if now[k, j] >= 0.005)
-        key.append([str(k + 1), _esc(region.name), _esc(region.province),
+        key.append([str(k + 1), _name(region.name), _name(region.province),
                     f"{s.point(region.area_km2):,.0f}", shares,
                     _esc(region.front.attacker) if region.front is not None else "—",
                     _esc(", ".join(region.features)) or "—"])
     rows = []
     for pid in a.proposals:
         changes = report_map.proposal_changes(a, pid)
-        moved = "; ".join(f"{_esc(s.region(c.region).name)}: {_esc(c.summary())}"
+        moved = "; ".join(f"{_name(s.region(c.region).name)}: {_esc(c.summary())}"
                           for c in changes) or "no region changes hands"
-        rows.append([_esc(s.proposal(pid).name), moved])
+        rows.append([_name(s.proposal(pid).name), moved])
     return "\n".join([
         _caption(
             "A schematic map. Each region is a numbered circle at its centroid, sized by the "
@@ -489,7 +554,7 @@ def _sources(a: Analysis) -> str:
         strong = [c for c in claims if c.grade == "unconfirmed" or c.disputed]
         assumed = [c for c in claims if c.grade == "modelling-assumption" and not c.disputed]
         flag_rows.append([
-            kinds[kind], f"{_esc(names[kind][rid])} <code>{_esc(rid)}</code>",
+            kinds[kind], f"{_name(names[kind][rid])} <code>{_esc(rid)}</code>",
             ", ".join(f'<code>{_esc(c.id)}</code> {_grade(c)}' for c in strong) or "—",
             ", ".join(f"<code>{_esc(c.id)}</code>" for c in assumed) or "—"])
     out = [_caption(

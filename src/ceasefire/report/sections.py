@@ -38,6 +38,7 @@ def deals_section(result: Analysis, *, draws: int) -> list[tuple[str, Any]]:
     """The whole deal space: solutions, zone of agreement, the belligerents' Pareto plot."""
     from ceasefire.deals import explore_deals
     from ceasefire.report.deal_figures import pareto_figure
+    from ceasefire.report.figures import actor_colours
 
     deals = explore_deals(result.scenario, draws=min(draws, result.draws), rng=result.seed)
     doc = deals.to_dict()
@@ -61,12 +62,13 @@ def deals_section(result: Analysis, *, draws: int) -> list[tuple[str, Any]]:
     x_actor, y_actor = doc["belligerents"][:2]
     return [("Deal space", caption),
             (f"Pareto frontier: {x_actor} against {y_actor}",
-             pareto_figure(deals, x_actor, y_actor))]
+             pareto_figure(deals, x_actor, y_actor, colours=actor_colours(result)))]
 
 
 def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
     """Where the stakeholder models put each contested dimension, with the EUM's band."""
     from ceasefire.forecast import MODELS, eum_band, run_model, table_from_scenario
+    from ceasefire.report.figures import actor_colours, clip
     from ceasefire.report.forecast_figures import forecast_figure
 
     table = table_from_scenario(result.scenario)
@@ -76,7 +78,7 @@ def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
     for k, dimension in enumerate(table.dimension_ids):
         cells = "".join(f"<td>{r.forecast[k]:.1f}</td>" for r in results.values())
         b = band[dimension]
-        rows.append(f"<tr><td>{html.escape(dimension)}</td>{cells}"
+        rows.append(f"<tr><td>{html.escape(clip(dimension, 300))}</td>{cells}"
                     f"<td>{b['low']:.1f} – {b['high']:.1f}</td></tr>")
     head = "".join(f"<th>{html.escape(name)}</th>" for name in results)
     caption = (
@@ -87,6 +89,9 @@ def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
         "model across its published readings (model ambiguity, not Monte Carlo "
         "uncertainty). These are exploratory: no coercive benchmark validates them. See "
         "<code>ceasefire forecast</code>.</p>"
-        f"<table><tr><th>dimension</th>{head}<th>EUM band</th></tr>{''.join(rows)}</table>")
-    return [("Stakeholder forecast", caption),
-            ("Forecast trajectories", forecast_figure(results))]
+        f'<div class="table-wrap"><table><tr><th>dimension</th>{head}<th>EUM band</th></tr>'
+        f"{''.join(rows)}</table></div>")
+    dimensions = result.scenario.stakeholders.dimensions
+    unit = dimensions[0].scale.unit if dimensions else ""
+    figure = forecast_figure(results, colours=actor_colours(result, table.actor_ids), unit=unit)
+    return [("Stakeholder forecast", caption), ("Forecast trajectories", figure)]

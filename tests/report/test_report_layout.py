@@ -1,0 +1,164 @@
+"""The report's page structure and what fuzzing found: unique ids, many fronts, huge names."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from ceasefire.analysis import analyze
+from ceasefire.report import figures
+from ceasefire.report.html import render_report
+from ceasefire.report.sections import extra_sections
+from ceasefire.scenario import load_scenario
+
+pytest.importorskip("plotly")
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for key, value in attrs if key == "id" and value is not None]
+
+
+def _ids(page: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(page)
+    return parser.ids
+
+
+@pytest.fixture(scope="module")
+def result():
+    return analyze("tutorial", draws=100, rng=4, decomposition_draws=10)
+
+
+def test_every_id_in_the_page_is_unique(result):
+    # The extra sections once gave their figure the section's own id: plotly drew into
+    # the section, blanking "Forecast trajectories" and squashing the Pareto plot.
+    page = render_report(result, sections=extra_sections(result, deals_draws=50))
+    ids = _ids(page)
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    assert {"extra-1", "extra-2", "fig-extra-2", "extra-4", "fig-extra-4"} <= set(ids)
+    # each figure's script draws into its own div
+    for figure_id in (i for i in ids if i.startswith("fig-")):
+        assert f'document.getElementById("{figure_id}")' in page
+
+
+def test_wide_tables_scroll_in_their_own_box(result):
+    page = render_report(result, sections=extra_sections(result))
+    assert page.count("<table") == page.count('<div class="table-wrap"><table')
+
+
+def test_spacing_fits_any_number_of_rows():
+    for rows in range(2, 200):
+        spacing = figures.vertical_spacing(rows, gap_px=72, panel_px=220)
+        assert 0 < spacing < 1 / (rows - 1)
+
+
+def _with_fronts(n: int):
+    s = load_scenario("tutorial")
+    front = next(r for r in s.regions if r.front is not None)
+    copies = [front.model_copy(update={"id": f"front-{k}", "name": f"Front {k}"})
+              for k in range(n)]
+    return s.model_copy(update={"regions": [*s.regions, *copies]})
+
+
+def test_thirty_fronts_draw_one_panel_each():
+    # plotly refused: "Vertical spacing cannot be greater than (1 / (rows - 1))"
+    a = analyze(_with_fronts(30), draws=30, rng=1, decomposition_draws=5)
+    fig = figures.control_figure(a)
+    contested = sum(r.front is not None for r in a.scenario.regions)
+    assert contested > 30
+    assert len(fig.data) == 2 * contested  # a band and a median per region
+    narrow = figures.narrow_layout(fig)
+    tops = sorted(narrow[f"yaxis{n if n > 1 else ''}"]["domain"][1]
+                  for n in range(1, contested + 1))
+    assert len(set(np.round(tops, 9))) == contested  # one column, nothing stacked twice
+
+
+def test_narrow_layout_stacks_a_grid_in_one_column(result):
+    fig = figures.war_value_figure(result)
+    wide = fig.layout.to_plotly_json()
+    narrow = figures.narrow_layout(fig)
+    keep = len(figures.stakeholders(result))
+    assert keep >= 2
+    x_starts = {wide[f"xaxis{n if n > 1 else ''}"]["domain"][0] for n in range(1, keep + 1)}
+    assert len(x_starts) > 1  # side by side on a wide screen
+    boxes = [narrow[f"yaxis{n if n > 1 else ''}"]["domain"] for n in range(1, keep + 1)]
+    for n in range(1, keep + 1):
+        assert narrow[f"xaxis{n if n > 1 else ''}"]["domain"] == [0, 1]
+    for upper, lower in pairwise(boxes):
+        assert lower[1] < upper[0]  # stacked top to bottom, with a gap for the title
+    titles = [note["y"] for note in narrow["annotations"]]
+    assert titles == [box[1] for box in boxes]
+    assert narrow["height"] > wide["height"]
+
+
+def test_a_single_plot_keeps_its_layout(result):
+    assert figures.narrow_layout(figures.gains_figure(result)) is None
+
+
+def test_long_labels_are_cut_and_wrapped_in_linear_time():
+    huge = "N" * 10_000_000  # once 95 s in textwrap, copying the rest of the word per line
+    label = figures.wrap(huge, 24)
+    assert len(label) < 2 * figures.MAX_LABEL
+    assert label.endswith("…")
+    assert len(figures.text(huge)) == figures.MAX_HOVER
+    escaped = "&lt;b&gt;a&lt;/b&gt;"
+    assert figures.wrap("<b>a</b> " * 3, 10) == "<br>".join([escaped] * 3)
+
+
+def test_a_ten_megabyte_name_gives_a_bounded_report():
+    s = load_scenario("tutorial")
+    actors = list(s.actors)
+    actors[0] = actors[0].model_copy(update={"name": "<i>" + "N" * 10_000_000})
+    a = analyze(s.model_copy(update={"actors": actors}), draws=30, rng=1,
+                decomposition_draws=5)
+    page = render_report(a)
+    base = render_report(analyze(s, draws=30, rng=1, decomposition_draws=5))
+    assert len(page) < len(base) + 50_000
+    assert "N" * 20_000 not in page
+    assert "<i>NNN" not in page  # escaped, never markup
+
+
+def test_one_colour_per_party_everywhere(result):
+    colours = figures.actor_colours(result)
+    assert len(set(colours.values())) == len(colours)
+    first, second = result.scenario.belligerents[:2]
+    assert (colours[first], colours[second]) == (figures.FIRST_COLOUR, figures.SECOND_COLOUR)
+    # stakeholder ids that are not actors never take an actor's colour
+    extra = figures.actor_colours(result, others=["Mediator", "Patron"])
+    assert {k: extra[k] for k in colours} == colours
+    assert not {extra["Mediator"], extra["Patron"]} & set(colours.values())
+    sections = dict(extra_sections(result, deals_draws=50))
+    pareto = next(v for k, v in sections.items() if k.startswith("Pareto"))
+    assert pareto.layout.xaxis.title.font.color == colours[first]
+    acceptance = figures.acceptance_figure(result)
+    for trace in acceptance.data[:-1]:
+        assert trace.marker.color == colours[trace.name.split()[0]]
+
+
+def test_every_value_axis_names_its_unit(result):
+    checks = {
+        "control": (figures.control_figure(result), "% of area"),
+        "gains": (figures.gains_figure(result), "km²"),
+        "war values": (figures.war_value_figure(result), "value units"),
+        "parts": (figures.war_value_parts_figure(result), "value units"),
+        "line": (figures.line_figure(result), "value units"),
+    }
+    for name, (fig, unit) in checks.items():
+        layout = fig.layout.to_plotly_json()
+        titles = [axis["title"]["text"] for key, axis in layout.items()
+                  if key.startswith("yaxis") and "title" in axis]
+        assert titles and all(unit in t for t in titles), name
+    assert "% of draws" in figures.acceptance_figure(result).layout.xaxis.title.text
+    lever = figures.leverage_figure(result)
+    notes = " ".join(a.text.replace("<br>", " ") for a in lever.layout.annotations)
+    assert "percentage points" in notes and "value units" in notes
+    assert "% of W" not in notes
