@@ -89,5 +89,11 @@ def test_cli_import_stays_light():
 def test_pareto_figure_has_points_and_frontier():
     from ceasefire.report.deal_figures import pareto_figure
 
-    figure = pareto_figure(explore_deals("tutorial", draws=100, rng=1), "NO", "SO")
+    result = explore_deals("tutorial", draws=100, rng=1)
+    figure = pareto_figure(result)
     assert [trace.name for trace in figure.data] == ["packages", "Pareto frontier"]
+    cloud = result.cloud
+    assert cloud.parties == ["NO", "SO"] and any(cloud.frontier)
+    # read back from JSON, the result draws the same figure (the sample rides in it)
+    again = pareto_figure(type(result).from_dict(result.to_dict()))
+    assert again.to_dict() == figure.to_dict()

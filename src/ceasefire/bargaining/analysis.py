@@ -22,6 +22,7 @@ from ceasefire.bargaining.line import line_issue, line_net_surplus
 from ceasefire.bargaining.packages import (
     PackageValues,
     deal_context,
+    deal_control,
     evaluate_packages,
     option_columns,
     package_index,
@@ -98,6 +99,7 @@ class Analysis:
     line: dict[str, Any] | None
     solutions: dict[str, Any]
     leverage: dict[str, Any]
+    deal_control: dict[str, np.ndarray] = field(default_factory=dict)
     wall_s: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -165,7 +167,10 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
                     horizon=scenario.horizon_months, realised=realised, expected=expected,
                     war_values=core["war_values"], proposals=core["proposals"],
                     timing=core["timing"], gains_by_waiting=core["gains_by_waiting"],
-                    line=line, solutions=solutions, leverage=leverage, wall_s=clock)
+                    line=line, solutions=solutions, leverage=leverage,
+                    deal_control={p.id: deal_control(compiled, expected, p.terms).mean(-1)
+                                  for p in scenario.proposals},
+                    wall_s=clock)
 
 
 def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = START_MONTHS,

@@ -31,6 +31,7 @@ __all__ = [
     "DealContext",
     "OptionColumns",
     "PackageValues",
+    "deal_control",
     "evaluate_packages",
     "option_columns",
     "package_index",
@@ -183,6 +184,24 @@ def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParam
                        war_value=war_value, opinion_now=paths.opinion[start],
                        opinion_then=paths.opinion[0], params=params,
                        base_hazard=compiled.get("base_hazard", s.base_hazard))
+
+
+def deal_control(compiled: CompiledScenario, paths: WarPaths, terms: Mapping[str, str],
+                 start: int = 0) -> np.ndarray:
+    """Control of every region under a package signed at ``start`` ``[regions, bel, draws]``.
+
+    Each issue takes the package's option (its default where the package is silent); a
+    territorial option sets its region's control, a line option moves the line's regions
+    (MODELS.md section 9); every other region keeps the control of month ``start``.
+    """
+    now = paths.control[start]
+    control = now.copy()
+    for issue in compiled.scenario.issues:
+        deal = _deal_control(compiled, paths, issue, terms.get(issue.id, issue.default), now)
+        if deal is not None:
+            regions, moved = deal
+            control[regions] = moved
+    return control
 
 
 def _deal_control(compiled: CompiledScenario, paths: WarPaths, issue: Issue, option_id: str,

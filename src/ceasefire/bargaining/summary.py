@@ -31,6 +31,7 @@ from ceasefire.results.analyze import (
     WarValueParts,
     WeakEvidence,
 )
+from ceasefire.results.records import ShareSummary
 from ceasefire.results.stats import bands, difference, estimate, summaries, summary
 
 __all__ = ["LIKELY_RULE", "proposal_reasons", "stakes", "summarise"]
@@ -71,11 +72,11 @@ def summarise(a: Analysis) -> AnalyzeResult:
             surplus={x: summary(now.surplus[p, k]) for k, x in held[p]},
             margin={x: float(now.margin[p, k].mean()) for k, x in held[p]},
             window=Window.of(months, [timing[pid][m].p_all_veto_accept for m in months]),
-            reasons=proposal_reasons(a, p))
+            reasons=proposal_reasons(a, p), control=_control_changes(a, pid))
         for p, pid in enumerate(a.proposals)}
 
     war = summaries(a.war_values.total)  # [start months, actors]
-    control = summaries(a.realised.control[: a.horizon + 1])
+    control = summaries(a.realised.control[: a.horizon + 1], ShareSummary)
     gains = summaries(a.realised.gains_km2[: a.horizon])
     horizon = [a.label(t) for t in range(a.horizon + 1)]
     result = AnalyzeResult(
@@ -144,6 +145,20 @@ def proposal_reasons(a: Analysis, p: int) -> list[str]:
             reasons.append(f"{actor.id} loses by waiting: every later signing month is worth "
                            "less to it than signing now, so it has reason to settle early")
     return reasons
+
+
+CHANGED = 0.005
+"""A share that moves less than this under a deal counts as unchanged (point rounding)."""
+
+
+def _control_changes(a: Analysis, pid: str) -> dict[str, dict[str, float]]:
+    """The regions a proposal changes, with each belligerent's mean share under it."""
+    now = a.expected.control[0].mean(-1)  # [regions, belligerents]
+    after = a.deal_control[pid]
+    belligerents = list(a.scenario.belligerents)
+    return {region: {b: float(after[k, j]) for j, b in enumerate(belligerents)}
+            for k, region in enumerate(a.realised.regions)
+            if np.max(np.abs(after[k] - now[k])) >= CHANGED}
 
 
 def _finite_summary(values: np.ndarray) -> Any:

@@ -178,11 +178,11 @@ def print_summary(console: Console, result: AnalyzeResult) -> None:
                                f"{_pct(likely.p_all_veto_accept)}, ± "
                                f"{likely.p_all_veto_accept.se:.0%})", "bold"), highlight=False)
             if likely.p_all_veto_accept.p < 0.5:
-                console.print("  no named proposal passes every veto with P ≥ 50 % now; this "
-                              "is the least unlikely (`ceasefire deals` shows packages that "
-                              "do)", highlight=False)
+                common.hanging(console, "  ", "no named proposal passes every veto with "
+                               "P ≥ 50% now; this is the least unlikely (`ceasefire deals` "
+                               "shows packages that do)")
             for reason in proposals[likely.proposal].reasons:
-                _hanging(console, "  · ", reason)
+                common.hanging(console, "  · ", reason)
     if result.line is not None:
         _print_line(console, result.line)
     _print_levers(console, result)
@@ -197,26 +197,19 @@ def _actors(result: AnalyzeResult) -> list[str]:
     return list(result.war_value)
 
 
-def _hanging(console: Console, lead: str, body: str) -> None:
-    """Print ``body`` wrapped, its continuation lines indented under its first word."""
-    from rich.padding import Padding
-
-    console.print(Padding(text(lead.strip() + " " + body), (0, 0, 0, len(lead) - 2)),
-                  highlight=False)
-
-
 def _print_line(console: Console, line: LineQuestion) -> None:
     gainer, loser = line.gainer, line.loser
     console.print(text(f"line question ({line.issue}; x from 0 = today's line to 100 = all "
                        f"of it to {gainer}):", "bold"), highlight=False)
-    _hanging(console, "  ", f"{gainer} accepts a line from x = {_num(line.gainer_reservation)}"
-             f" (median); {loser} concedes up to x = {_num(line.loser_reservation)} (median); "
-             f"a zone of agreement is open in {_pct(line.p_zone_open)} of draws")
+    common.hanging(console, "  ", f"{gainer} accepts a line from x = "
+                   f"{_num(line.gainer_reservation)} (median); {loser} concedes up to x = "
+                   f"{_num(line.loser_reservation)} (median); a zone of agreement is open in "
+                   f"{_pct(line.p_zone_open)} of draws")
     rub = line.rubinstein
     if rub.gainer_first is not None and rub.loser_first is not None:
-        _hanging(console, "  ", f"Rubinstein's split: x = {rub.gainer_first.p50:.0f} if "
-                 f"{gainer} proposes first, {rub.loser_first.p50:.0f} if {loser} does "
-                 "(medians over draws with a zone)")
+        common.hanging(console, "  ", f"Rubinstein's split: x = {rub.gainer_first.p50:.0f} "
+                       f"if {gainer} proposes first, {rub.loser_first.p50:.0f} if {loser} "
+                       "does (medians over draws with a zone)")
 
 
 def _print_levers(console: Console, result: AnalyzeResult, top: int = 5) -> None:

@@ -59,6 +59,17 @@ def text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+def hanging(console: Console, lead: str, body: object) -> None:
+    """Print ``lead`` then ``body`` wrapped, its later lines indented under its first word."""
+    from rich.table import Table
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(lead, text(body))
+    console.print(grid)
+
+
 def labelled(identifier: object, name: object = "") -> RenderableType:
     """An id cell with a descriptive name under it: the id whole, the name wrapped."""
     from rich.console import Group

@@ -88,27 +88,6 @@ def deals(
                                   f"to {export}"))
 
 
-def package_table(result: DealsResult) -> Any:
-    """Every evaluated package as a pandas table: terms, P(all accept), per-actor columns."""
-    import numpy as np
-    import pandas as pd
-
-    values, space = result.values, result.space_object
-    options = space.decode(values.codes)
-    data: dict[str, Any] = {"package": values.codes}
-    for i, issue in enumerate(space.issues):
-        data[issue] = pd.Categorical.from_codes(options[:, i], categories=space.options[i])
-    data["p_all_veto_accept"] = values.p_all
-    data["p_all_se"] = values.standard_error(values.p_all)
-    for k, actor in enumerate(result.actors):
-        data[f"p_accept_{actor}"] = values.p_accept[:, k]
-        data[f"surplus_{actor}"] = values.mean_surplus[:, k]
-        data[f"required_{actor}"] = values.required[:, k]
-    if values.robust is not None:
-        data["robust"] = np.where(np.isfinite(values.robust), values.robust, np.nan)
-    return pd.DataFrame(data)
-
-
 def write_table(result: DealsResult, path: Path) -> None:
     """Write every package to CSV or Parquet atomically (a temporary file, then rename)."""
     try:
@@ -125,7 +104,7 @@ def write_table(result: DealsResult, path: Path) -> None:
                              "'ceasefire[tables]' or export to .csv") from None
     from ceasefire._files import atomic_path
 
-    table = package_table(result)
+    table = result.every_package()
     with atomic_path(path) as temporary:
         if parquet:
             table.to_parquet(temporary, index=False)
@@ -141,15 +120,10 @@ def _terms(changes: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in changes.items()) or "every issue at its default"
 
 
-def _veto_players(summary: dict[str, Any]) -> list[str]:
-    # "veto_players" in the typed results, "required" before them
-    return list(summary.get("veto_players", summary.get("required", [])))
-
-
 def _party(actor: str, summary: dict[str, Any]) -> str:
     """``RU 54% +1.2`` for a veto player of this package, ``US ·`` for a party without one."""
     p = summary["acceptance"].get(actor, {}).get("p")
-    if actor not in _veto_players(summary) or p is None:
+    if actor not in summary["veto_players"] or p is None:
         return f"{actor} ·"
     return f"{actor} {100 * p:.0f}% {summary['surplus'][actor]:+.3g}"
 

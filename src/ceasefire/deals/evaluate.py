@@ -98,10 +98,6 @@ class SpaceValues:
         """P(every required veto player accepts) ``[P]``."""
         return self.all_count / self.draws
 
-    def standard_error(self, p: np.ndarray) -> np.ndarray:
-        r"""Monte Carlo standard error :math:`\sqrt{p(1-p)/n}` of probabilities ``p``."""
-        return np.sqrt(np.asarray(p) * (1 - np.asarray(p)) / self.draws)
-
 
 @dataclass(frozen=True)
 class _Prepared:

@@ -25,7 +25,16 @@ from ceasefire.dynamics import WarPaths
 from ceasefire.errors import InputError, ModelError
 from ceasefire.options import Options
 from ceasefire.results import DealsResult, LikelySettlement, Package, ScenarioMeta
-from ceasefire.results.deals import Frontier, Gain, PackageSolution, Settings, Space, Variant, Zone
+from ceasefire.results.deals import (
+    Cloud,
+    Frontier,
+    Gain,
+    PackageSolution,
+    Settings,
+    Space,
+    Variant,
+    Zone,
+)
 from ceasefire.results.stats import standard_error
 from ceasefire.scenario.compile import CompiledScenario
 from ceasefire.scenario.model import month_label
@@ -58,6 +67,9 @@ class DealOptions(Options):
 
 _FRONTIER_LISTED = 200
 """Frontier packages listed in the summary at most (the size is always given)."""
+
+_CLOUD_POINTS = 1000
+"""Packages sampled (seed 0) for the plot of two parties' surpluses, besides its frontier."""
 
 LIKELY_RULE = ("highest P(all veto players accept) over the declared space, ties broken by "
                "the Nash product")
@@ -199,10 +211,31 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         top=[summary(int(r)) for r in order], proposals=proposals, nearest=nearest,
         frontier=Frontier(parties=[actors[k] for k in parties], size=len(front),
                           packages=[summary(int(r)) for r in front[:_FRONTIER_LISTED]]),
+        cloud=_cloud(space, values, decoded, actors, parties),
         settings=Settings(dtype=np.dtype(dtype).name, quantile=quantile),
         run={"wall_s": clock, "workers": workers})
     result._per_draw = {"values": values, "space": space}
     return result
+
+
+def _cloud(space: DealSpace, values: SpaceValues, decoded: np.ndarray,
+           actors: tuple[str, ...], parties: list[int]) -> Cloud | None:
+    """A fixed sample of packages in the plane of the first two belligerents, with its front."""
+    from ceasefire.deals.pareto import pareto_front
+
+    if len(parties) < 2:
+        return None
+    points = values.mean_surplus[:, parties[:2]]
+    front = np.flatnonzero(pareto_front(points))
+    rows = np.arange(len(points))
+    if len(rows) > _CLOUD_POINTS:
+        rows = np.random.default_rng(0).choice(rows, _CLOUD_POINTS, replace=False)
+    rows = np.union1d(rows, front)
+    return Cloud(parties=[actors[k] for k in parties[:2]],
+                 surplus=[(float(x), float(y)) for x, y in points[rows]],
+                 p_all_veto_accept=[float(p) for p in values.p_all[rows]],
+                 frontier=np.isin(rows, front).tolist(),
+                 labels=[space.describe(o)[:200] for o in decoded[rows]])
 
 
 def _with_robust(context: Any, veto: np.ndarray, space: DealSpace, values: SpaceValues, *,

@@ -1,8 +1,9 @@
-"""The report's plotly figures, one function per figure, each taking an :class:`Analysis`.
+"""The report's plotly figures, one function per figure, each drawing a typed result.
 
-Every figure shows summaries over the Monte Carlo draws (10th, 50th and 90th
-percentiles, means and standard errors) computed here with numpy, never the raw
-draws, so a figure's size does not grow with the number of draws. Text from the
+Every figure shows the summaries a result holds over the Monte Carlo draws (10th, 50th
+and 90th percentiles, means, probabilities with their standard errors), never the raw
+draws, so a figure's size does not grow with the number of draws and a result read back
+from JSON draws the same figures. Text from the
 scenario is HTML-escaped before plotly sees it (plotly reads a subset of HTML in
 labels). plotly is imported inside the functions: it is the ``report`` extra.
 """
@@ -22,7 +23,8 @@ from ceasefire.errors import CeasefireError
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ceasefire.analysis import Analysis
+    from ceasefire.results import AnalyzeResult, Summary
+    from ceasefire.scenario import Scenario
 
 __all__ = [
     "FIRST_COLOUR",
@@ -138,10 +140,9 @@ def party_colours(actors: Sequence[str], belligerents: Sequence[str] = (),
     return colours
 
 
-def actor_colours(analysis: Analysis, others: Sequence[str] = ()) -> dict[str, str]:
+def actor_colours(scenario: Scenario, others: Sequence[str] = ()) -> dict[str, str]:
     """:func:`party_colours` for the scenario's actors (belligerents first, as on the map)."""
-    s = analysis.scenario
-    return party_colours([a.id for a in s.actors], s.belligerents, others)
+    return party_colours([a.id for a in scenario.actors], scenario.belligerents, others)
 
 
 def vertical_spacing(rows: int, gap_px: float, panel_px: float) -> float:
@@ -273,9 +274,11 @@ def narrow_layout(fig: go.Figure, *, gap_px: int = 84) -> dict[str, Any] | None:
     return _merge(out, extra or {})
 
 
-def _percentiles(values: np.ndarray) -> np.ndarray:
-    """10th, 50th, 90th percentiles over the last (draws) axis: ``[3, ...]``."""
-    return np.percentile(values, [10, 50, 90], axis=-1)
+def _bands(series: dict[str, Summary]) -> tuple[list[str], np.ndarray]:
+    """The months of a series of summaries and their 10th, 50th, 90th percentiles ``[3, n]``."""
+    return list(series), np.array([[v.p10 for v in series.values()],
+                                   [v.p50 for v in series.values()],
+                                   [v.p90 for v in series.values()]])
 
 
 def _fan(x: list[str], q: np.ndarray, colour: str, name: str, *, subplot: int = 1,
@@ -354,27 +357,22 @@ def _units(actor: str) -> str:
     return f"{actor} value units"
 
 
-def control_figure(analysis: Analysis) -> go.Figure:
+def control_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Fan charts of the attacker's share of each contested region, month by month.
 
-    Uses the realised war paths (one noisy path per draw), months 0 to the horizon.
+    From the realised war paths (one noisy path per draw), months 0 to the horizon.
     """
-    s = analysis.scenario
-    paths = analysis.realised
-    belligerents = list(paths.belligerents)
-    contested = [(i, r) for i, r in enumerate(s.regions) if r.front is not None]
+    contested = [region for region in s.regions if region.front is not None]
     if not contested:
         return _empty("No region has a front: control does not move in this scenario.")
-    titles = [wrap(f"{clip(r.name, 60)}: {r.front.attacker}'s share", 40)
-              for _, r in contested]
+    titles = [wrap(f"{clip(region.name, 60)}: {region.front.attacker}'s share", 40)
+              for region in contested]
     fig, height = _panels(titles, panel_px=220, shared_xaxes=True, horizontal_spacing=0.08)
-    months = analysis.horizon + 1
-    x = [analysis.label(t) for t in range(months)]
-    colours = actor_colours(analysis)
+    colours = actor_colours(s)
     traces = []
-    for n, (i, region) in enumerate(contested):
+    for n, region in enumerate(contested):
         attacker = region.front.attacker
-        q = _percentiles(paths.control[:months, i, belligerents.index(attacker)])
+        x, q = _bands(r.control[region.id][attacker])
         traces += _fan(x, q, colours[attacker], f"{attacker} share", subplot=n + 1,
                        legend=False, fmt=".0%")
     fig.add_traces(traces)
@@ -385,53 +383,47 @@ def control_figure(analysis: Analysis) -> go.Figure:
     return fig
 
 
-def gains_figure(analysis: Analysis) -> go.Figure:
+def gains_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Fan chart of the area each belligerent gains per month (km2)."""
     go = require_plotly()
-    paths = analysis.realised
-    months = analysis.horizon
-    x = [analysis.label(t) for t in range(months)]
-    colours = actor_colours(analysis)
+    colours = actor_colours(s)
     fig = go.Figure()
-    for j, b in enumerate(paths.belligerents):
-        gains = paths.gains_km2[:months, j]
-        if not np.any(gains):
+    for b, series in r.gains_km2.items():
+        x, q = _bands(series)
+        if not np.any(q) and not any(v.mean for v in series.values()):
             continue  # a belligerent that never attacks would only add a flat zero line
-        fig.add_traces(_fan(x, _percentiles(gains), colours[b], f"{b} gains", fmt=",.0f"))
+        fig.add_traces(_fan(x, q, colours[b], f"{b} gains", fmt=",.0f"))
     style(fig, height=340)
     fig.update_yaxes(title_text="km² gained in the month", rangemode="tozero")
     fig.update_xaxes(title_text="month")
     return fig
 
 
-def stakeholders(analysis: Analysis) -> list[int]:
-    """Indices of the actors with a stake in the war (a war value that is not always 0).
+def stakeholders(r: AnalyzeResult) -> list[str]:
+    """The actors with a stake in the war (a war value that is not always 0).
 
     Third parties that only appear in deal terms have W = 0 everywhere; plotting them
     adds empty panels.
     """
-    total = analysis.war_values.total
-    return [k for k in range(total.shape[1]) if np.any(total[:, k] != 0)]
+    return [a for a, series in r.war_value.items()
+            if any(v.mean or v.p10 or v.p90 for v in series.values())]
 
 
-def war_value_figure(analysis: Analysis) -> go.Figure:
+def war_value_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Each party's value of fighting on, W(s), for deals signed in months 0..12."""
-    s = analysis.scenario
-    total = analysis.war_values.total  # [start months, actors, draws]
-    x = [analysis.label(m) for m in range(total.shape[0])]
-    keep = stakeholders(analysis)
+    keep = stakeholders(r)
     if not keep:
         return _empty("No party has a stake in the war (every war value is 0).")
-    q = _percentiles(total[:, keep])  # [3, months, actors kept]
-    fig, height = _panels([wrap(f"{clip(s.actors[k].name, 50)} ({s.actors[k].id})", 40)
-                           for k in keep], panel_px=230, horizontal_spacing=0.09)
-    colours = actor_colours(analysis)
+    names = {a.id: a.name for a in s.actors}
+    fig, height = _panels([wrap(f"{clip(names[a], 50)} ({a})", 40) for a in keep],
+                          panel_px=230, horizontal_spacing=0.09)
+    colours = actor_colours(s)
     traces = []
-    for n, k in enumerate(keep):
-        actor = s.actors[k].id
-        traces += _fan(x, q[:, :, n], colours[actor], actor, subplot=n + 1, legend=False)
-        fig.update_yaxes(title_text=f"W, {_units(actor)}", row=n // _grid(len(keep))[1] + 1,
-                         col=n % _grid(len(keep))[1] + 1)
+    cols = _grid(len(keep))[1]
+    for n, actor in enumerate(keep):
+        x, q = _bands(r.war_value[actor])
+        traces += _fan(x, q, colours[actor], actor, subplot=n + 1, legend=False)
+        fig.update_yaxes(title_text=f"W, {_units(actor)}", row=n // cols + 1, col=n % cols + 1)
     fig.add_traces(traces)
     style(fig, height=height)
     fig.update_yaxes(title_font={"size": 11})
@@ -440,27 +432,27 @@ def war_value_figure(analysis: Analysis) -> go.Figure:
     return fig
 
 
-def war_value_parts_figure(analysis: Analysis) -> go.Figure:
+def war_value_parts_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """The parts of each party's war value now: territory, minus casualties and economy.
 
     One panel per party with a stake, each on its own scale (values are in the party's
     own units); means over draws.
     """
     go = require_plotly()
-    s = analysis.scenario
-    wv = analysis.war_values
-    keep = stakeholders(analysis)
+    keep = stakeholders(r)
     if not keep:
         return _empty("No party has a stake in the war (every war value is 0).")
     labels = ["territory", "− casualties", "− economy", "= W"]
     colours = ["#4daf4a", "#e41a1c", "#ff7f00", "#333333"]
-    fig, height = _panels([wrap(f"{clip(s.actors[k].name, 50)} ({s.actors[k].id})", 34)
-                           for k in keep], panel_px=230, columns=4, horizontal_spacing=0.08)
+    names = {a.id: a.name for a in s.actors}
+    fig, height = _panels([wrap(f"{clip(names[a], 50)} ({a})", 34) for a in keep],
+                          panel_px=230, columns=4, horizontal_spacing=0.08)
     cols = _grid(len(keep), 4)[1]
-    for n, k in enumerate(keep):
-        actor = s.actors[k].id
-        values = [wv.territory[0, k].mean(), -wv.casualties[0, k].mean(),
-                  -wv.economy[0, k].mean(), wv.total[0, k].mean()]
+    now = r.start_months[0]
+    for n, actor in enumerate(keep):
+        parts = r.war_value_parts[actor]
+        values = [parts.territory, -parts.casualties, -parts.economy,
+                  r.war_value[actor][now].mean]
         fig.add_trace(go.Bar(x=labels, y=values, marker_color=colours, showlegend=False,
                              hovertemplate=(f"{text(actor)} %{{x}}: %{{y:.4g}} "
                                             f"{text(_units(actor))}<extra></extra>")),
@@ -473,40 +465,40 @@ def war_value_parts_figure(analysis: Analysis) -> go.Figure:
     return fig
 
 
-def acceptance_figure(analysis: Analysis) -> go.Figure:
+def acceptance_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """P(each party accepts) each proposal signed now, with Monte Carlo error bars.
 
     Horizontal bars, one group per proposal, so long proposal names never overprint; a
-    name cut for display is shown in full in the hover.
+    name cut for display is shown in full in the hover. A party with no stake in a
+    proposal has no bar there.
     """
     go = require_plotly()
-    s = analysis.scenario
-    now = analysis.now
-    n = now.accept.shape[-1]
-    full = [text(s.proposal(pid).name, 200) for pid in analysis.proposals]
-    names = _labels([s.proposal(pid).name for pid in analysis.proposals], 22, 60)
-    colours = actor_colours(analysis)
+    proposals = list(r.proposals.values())
+    full = [text(p.name, 200) for p in proposals]
+    names = _labels([p.name for p in proposals], 22, 60)
+    colours = actor_colours(s)
+    parties = [a.id for a in s.actors if any(a.id in p.acceptance for p in proposals)]
     fig = go.Figure()
-    for k, actor in enumerate(s.actors):
-        p = now.accept[:, k].mean(-1)
-        se = np.sqrt(p * (1 - p) / n)
-        veto = np.where(now.required[:, k], "veto", "no veto here")
+    for actor in parties:
+        estimates = [p.acceptance.get(actor) for p in proposals]
+        p_accept = [np.nan if e is None else e.p for e in estimates]
+        se2 = [0.0 if e is None else 2 * e.se for e in estimates]
+        veto = ["veto" if actor in p.veto_players else "no veto here" for p in proposals]
         fig.add_trace(go.Bar(
-            y=names, x=p, orientation="h", name=f"{actor.id} accepts",
-            marker_color=colours[actor.id],
-            error_x={"type": "data", "array": 2 * se, "color": "#444", "thickness": 1},
-            customdata=np.stack([2 * se, veto, full], axis=-1),
-            hovertemplate=(f"%{{customdata[2]}}<br>{text(actor.id)}: %{{x:.1%}} ± "
+            y=names, x=p_accept, orientation="h", name=f"{actor} accepts",
+            marker_color=colours[actor],
+            error_x={"type": "data", "array": se2, "color": "#444", "thickness": 1},
+            customdata=np.stack([se2, veto, full], axis=-1),
+            hovertemplate=(f"%{{customdata[2]}}<br>{text(actor)}: %{{x:.1%}} ± "
                            "%{customdata[0]:.1%} (%{customdata[1]})<extra></extra>")))
-    p_all = now.all_accept.mean(-1)
-    se_all = np.sqrt(p_all * (1 - p_all) / n)
     fig.add_trace(go.Bar(
-        y=names, x=p_all, orientation="h", name="all veto players accept", marker_color="#333",
-        marker_pattern_shape="/", error_x={"type": "data", "array": 2 * se_all,
-                                           "color": "#000", "thickness": 1},
+        y=names, x=[p.p_all_veto_accept.p for p in proposals], orientation="h",
+        name="all veto players accept", marker_color="#333", marker_pattern_shape="/",
+        error_x={"type": "data", "array": [2 * p.p_all_veto_accept.se for p in proposals],
+                 "color": "#000", "thickness": 1},
         customdata=full,
         hovertemplate="%{customdata}<br>all veto players: %{x:.1%}<extra></extra>"))
-    bars = len(s.actors) + 1
+    bars = len(parties) + 1
     style(fig, height=130 + len(names) * (24 + 11 * bars))
     fig.add_vline(x=P_STAR, line={"dash": "dot", "color": "#888", "width": 1})
     fig.update_layout(barmode="group", bargap=0.25)
@@ -517,20 +509,16 @@ def acceptance_figure(analysis: Analysis) -> go.Figure:
     return fig
 
 
-def _window_x(analysis: Analysis) -> list[str]:
-    return [analysis.label(m) for m in range(len(analysis.timing))]
-
-
-def timing_figure(analysis: Analysis) -> go.Figure:
+def timing_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Heat map of P(all veto players accept), proposals x start months."""
     go = require_plotly()
-    s = analysis.scenario
-    z = np.stack([pv.all_veto_probability() for pv in analysis.timing], axis=1)  # [P, months]
-    names = [s.proposal(pid).name for pid in analysis.proposals]
+    z = np.array([[entry.p_all_veto_accept.p for entry in r.timing[pid].values()]
+                  for pid in r.proposals])  # [P, months]
+    names = [p.name for p in r.proposals.values()]
     y = _labels(names, 30)
-    full = [[text(name, 200)] * z.shape[1] for name in names]
+    full = [[text(name, 200)] * len(r.start_months) for name in names]
     fig = go.Figure(go.Heatmap(
-        z=z, x=_window_x(analysis), y=y, zmin=0, zmax=1, colorscale="YlGnBu",
+        z=z, x=r.start_months, y=y, zmin=0, zmax=1, colorscale="YlGnBu",
         texttemplate="%{z:.2f}", textfont={"size": 11}, xgap=2, ygap=2, customdata=full,
         colorbar={"title": {"text": "P(all veto<br>accept)"}, "tickformat": ".0%"},
         hovertemplate="%{customdata}<br>signed %{x}: P(all veto accept) %{z:.1%}"
@@ -553,32 +541,30 @@ def _short(value: float) -> str:
     return f"{value:.2g}"
 
 
-def waiting_figure(analysis: Analysis) -> go.Figure:
+def waiting_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Heat map of each veto player's mean gain from waiting m months before signing.
 
     Colour is the gain scaled by that party's largest absolute gain (parties' values
     are in their own units); the number in each cell is the gain itself.
     """
     go = require_plotly()
-    s = analysis.scenario
-    gains = analysis.gains_by_waiting.mean(-1)  # [months, P, actors]
-    required = analysis.now.required  # [P, actors]
+    vetoes = [a.id for a in s.actors
+              if any(a.id in p.veto_players for p in r.proposals.values())]
     rows, names, scaled, units = [], [], [], []
-    for k, actor in enumerate(s.actors):
-        if not required[:, k].any():
-            continue
-        g = gains[:, :, k].T  # [P, months]
+    for actor in vetoes:
+        g = np.array([[entry.gains_by_waiting.get(actor, 0.0)
+                       for entry in r.timing[pid].values()] for pid in r.proposals])
         scale = np.abs(g).max() or 1.0
-        for p, pid in enumerate(analysis.proposals):
+        for p, proposal in enumerate(r.proposals.values()):
             rows.append(g[p])
             scaled.append(g[p] / scale)
-            names.append((actor.id, s.proposal(pid).name))
-            units.append([text(_units(actor.id))] * g.shape[1])
+            names.append((actor, proposal.name))
+            units.append([text(_units(actor))] * g.shape[1])
     if not rows:
         return _empty("No party holds a veto over the named proposals.")
     labels = _labels([f"{a} · {clip(name, 60)}" for a, name in names], 34)
     fig = go.Figure(go.Heatmap(
-        z=np.array(scaled), x=_window_x(analysis), y=labels, zmin=-1, zmax=1, zmid=0,
+        z=np.array(scaled), x=r.start_months, y=labels, zmin=-1, zmax=1, zmid=0,
         colorscale="RdBu", text=[[_short(v) for v in row] for row in rows], customdata=units,
         texttemplate="%{text}", textfont={"size": 10}, xgap=1, ygap=1,
         colorbar={"tickvals": [-1, 0, 1], "ticktext": ["loses", "0", "gains"], "len": 0.8,
@@ -595,18 +581,18 @@ def waiting_figure(analysis: Analysis) -> go.Figure:
     return fig
 
 
-def leverage_figure(analysis: Analysis, *, by: str = "levers") -> go.Figure:
+def leverage_figure(r: AnalyzeResult, s: Scenario, *, by: str = "levers") -> go.Figure:
     """Effect of each lever (``by="levers"``) or factor (``by="factors"``), comparably.
 
     The panels that compare parties use probabilities, which share one scale: the change
     in each proposal's P(all veto players accept), and in each party's P(accept) of the
     likely settlement, in percentage points. War values are on each party's own scale,
     so each party's change in W gets its own panel, in its own value units. All signed
-    now; with the lever minus without it, on common random numbers.
+    now; with the lever minus without it, on common random numbers. Error bars are two
+    paired standard errors.
     """
     go = require_plotly()
-    s = analysis.scenario
-    effects = analysis.leverage[by]
+    effects = getattr(r.leverage, by)
     if not effects:
         return _empty(f"The scenario has no {by}.")
     if by == "levers":
@@ -615,26 +601,25 @@ def leverage_figure(analysis: Analysis, *, by: str = "levers") -> go.Figure:
     else:
         full = list(effects)
     names = _labels(full, 34, 68)
-    keep = stakeholders(analysis)
-    likely = analysis.likely_settlement()
-    p_likely = analysis.proposals.index(likely) if likely is not None else None
-    parties: list[int] = []
-    if p_likely is not None:  # parties whose acceptance some lever moves
-        parties = [k for k in range(len(s.actors))
-                   if any(e["acceptance"][p_likely][k] != 0 for e in effects.values())]
-    colours = actor_colours(analysis)
+    keep = stakeholders(r)
+    likely = r.likely_settlement.proposal if r.likely_settlement is not None else None
+    parties: list[str] = []
+    if likely is not None:  # parties whose acceptance some lever moves
+        parties = [a.id for a in s.actors
+                   if any(e.acceptance[likely].get(a.id) is not None
+                          and e.acceptance[likely][a.id].d != 0 for e in effects.values())]
+    colours = actor_colours(s)
     titles = [wrap("P(all veto players accept) of each proposal: change, percentage points",
                    34, 200)]
     if parties:
         titles.append(wrap(f"P(accept) of {clip(s.proposal(likely).name, 40)}, by party: "
                            "change, percentage points", 34, 200))
     first = len(titles)
-    titles += [wrap(f"War value of {s.actors[k].id} now: change, {_units(s.actors[k].id)}",
-                    34, 200) for k in keep]
+    titles += [wrap(f"War value of {a} now: change, {_units(a)}", 34, 200) for a in keep]
     rows, cols = _grid(len(titles), 2)
     lines = max(label.count("<br>") + 1 for label in names)
     label_px = 6 + 13 * lines
-    bars = max(len(analysis.proposals), len(parties))
+    bars = max(len(r.proposals), len(parties))
     tall = 30 + len(names) * max(label_px, 6 + 8 * bars)
     short = 30 + len(names) * label_px
     fig, height = _panels(titles, panel_px=short, columns=2, row_px=[tall] + [short] * (rows - 1),
@@ -644,26 +629,31 @@ def leverage_figure(analysis: Analysis, *, by: str = "levers") -> go.Figure:
     def axes(n: int) -> dict[str, str]:
         return {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
 
-    for p, pid in enumerate(analysis.proposals):
-        delta = np.array([e["p_all_veto_accept"][p] for e in effects.values()])
+    def points(differences: list[Any]) -> dict[str, Any]:
+        d = np.array([[x.d, x.se] for x in differences]) * 100
+        return {"x": d[:, 0], "error_x": {"type": "data", "array": 2 * d[:, 1],
+                                          "color": "#444", "thickness": 1},
+                "customdata": 2 * d[:, 1]}
+
+    for p, (pid, proposal) in enumerate(r.proposals.items()):
         traces.append(go.Bar(
-            y=names, x=100 * delta, orientation="h", name=wrap(s.proposal(pid).name, 30),
+            y=names, orientation="h", name=wrap(proposal.name, 30),
             marker_color=_PROPOSAL_COLOURS[p % len(_PROPOSAL_COLOURS)],
             legendgroup="proposals", legendgrouptitle_text="proposals",
-            hovertemplate="%{fullData.name}: %{x:+.1f} points<extra></extra>", **axes(0)))
-    for k in parties:
-        actor = s.actors[k]
-        delta = np.array([e["acceptance"][p_likely][k] for e in effects.values()])
+            hovertemplate="%{fullData.name}: %{x:+.1f} ± %{customdata:.1f} points"
+                          "<extra></extra>",
+            **points([e.p_all_veto_accept[pid] for e in effects.values()]), **axes(0)))
+    for actor in parties:
         traces.append(go.Bar(
-            y=names, x=100 * delta, orientation="h", name=actor.id,
-            marker_color=colours[actor.id], legendgroup="parties",
-            legendgrouptitle_text="parties",
-            hovertemplate=f"{text(actor.id)}: %{{x:+.1f}} points<extra></extra>", **axes(1)))
-    base = analysis.war_values.total[0].mean(-1)
-    for n, k in enumerate(keep, start=first):
-        actor = s.actors[k].id
-        raw = np.array([e["war_value"][k] for e in effects.values()])
-        share = 100 * raw / max(abs(base[k]), 1e-12)
+            y=names, orientation="h", name=actor, marker_color=colours[actor],
+            legendgroup="parties", legendgrouptitle_text="parties",
+            hovertemplate=f"{text(actor)}: %{{x:+.1f}} ± %{{customdata:.1f}} points"
+                          "<extra></extra>",
+            **points([e.acceptance[likely][actor] for e in effects.values()]), **axes(1)))
+    now = r.start_months[0]
+    for n, actor in enumerate(keep, start=first):
+        raw = np.array([e.war_value[actor] for e in effects.values()])
+        share = 100 * raw / max(abs(r.war_value[actor][now].mean), 1e-12)
         traces.append(go.Bar(
             y=names, x=raw, orientation="h", name=actor, marker_color=colours[actor],
             showlegend=False, customdata=share,
@@ -716,7 +706,7 @@ def _named_notes(named: list[tuple[float, str]], plot_px: float, width: int,
     return notes
 
 
-def line_figure(analysis: Analysis) -> go.Figure | None:
+def line_figure(r: AnalyzeResult, s: Scenario) -> go.Figure | None:
     """Net surplus of the line's gainer and loser over the 0-100 line, with the splits.
 
     ``None`` when the scenario has no line question. Vertical marks: the median
@@ -724,21 +714,20 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     split under each proposer order (medians over draws where the zone is open) and the
     named lines.
     """
-    line = analysis.line
+    line = r.line
     if line is None:
         return None
-    s = analysis.scenario
-    grid = np.asarray(line["grid"])
-    split = line["split"]
-    who = [line["gainer"], line["loser"]]
+    grid = np.asarray(line.grid)
+    who = [line.gainer, line.loser]
     fig, height = _panels([
-        wrap(f"{line['gainer']} (gains land as x rises): net surplus", 60),
-        wrap(f"{line['loser']} (gives up land): net surplus (dotted: the scenario's named "
+        wrap(f"{line.gainer} (gains land as x rises): net surplus", 60),
+        wrap(f"{line.loser} (gives up land): net surplus (dotted: the scenario's named "
              "lines)", 60)], panel_px=230, columns=1, shared_xaxes=True)
-    colours = actor_colours(analysis)
+    colours = actor_colours(s)
     go = require_plotly()
     for row, actor in enumerate(who, start=1):
-        q = _percentiles(line["net"][:, row - 1])  # [grid, (gainer, loser), draws]
+        bands = line.net_surplus[actor]
+        q = np.array([bands.p10, bands.p50, bands.p90])
         fig.add_trace(go.Scatter(
             x=[*grid, *grid[::-1]], y=np.concatenate([q[2], q[0][::-1]]), fill="toself",
             fillcolor=_rgba(colours[actor], 0.18), line={"width": 0}, hoverinfo="skip",
@@ -750,17 +739,18 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
                            "(p10 %{customdata[0]:.3g}, p90 %{customdata[1]:.3g})"
                            "<extra></extra>")), row=row, col=1)
 
-    def median(values: np.ndarray, mask: np.ndarray | None = None) -> float | None:
-        values = values[np.isfinite(values) if mask is None else mask & np.isfinite(values)]
-        return float(np.median(values)) if values.size else None
+    def median(summary: Summary | None) -> float | None:
+        return None if summary is None else summary.p50
 
     marks = [
-        (median(split.low), f"{line['gainer']} accepts from", colours[line["gainer"]], "dash"),
-        (median(split.high), f"{line['loser']} concedes up to", colours[line["loser"]], "dash"),
-        (median(split.gainer_first, split.open), f"Rubinstein, {line['gainer']} first",
-         "#222", "solid"),
-        (median(split.loser_first, split.open), f"Rubinstein, {line['loser']} first",
-         "#666", "solid"),
+        (median(line.gainer_reservation), f"{line.gainer} accepts from", colours[line.gainer],
+         "dash"),
+        (median(line.loser_reservation), f"{line.loser} concedes up to", colours[line.loser],
+         "dash"),
+        (median(line.rubinstein.gainer_first), f"Rubinstein, {line.gainer} first", "#222",
+         "solid"),
+        (median(line.rubinstein.loser_first), f"Rubinstein, {line.loser} first", "#666",
+         "solid"),
     ]
     # Shapes and annotations go in at once: add_vline per line is slow in plotly.py.
     shapes: list[dict[str, Any]] = []
@@ -782,11 +772,12 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
                       "font": {"size": 10, "color": colour},
                       "bgcolor": "rgba(255,255,255,0.85)"})
     option_names = {}
-    issue = next((i for i in s.issues if i.id == line["issue"]), None)
+    issue = next((i for i in s.issues if i.id == line.issue), None)
     if issue is not None:
         option_names = {o.id: o.name or o.id for o in issue.options}
     named = [(x, option_names.get(option, option))
-             for option, x in sorted(line["named"].items(), key=lambda kv: kv[1]) if x is not None]
+             for option, x in sorted(line.named_lines.items(), key=lambda kv: kv[1] or 0)
+             if x is not None]
     for x, _ in named:
         vline(x, {"color": "#999", "dash": "dot", "width": 1})
     titles = list(fig.layout.annotations)
@@ -798,8 +789,8 @@ def line_figure(analysis: Analysis) -> go.Figure | None:
     fig.update_layout(margin={"t": _TOP, "b": _BOTTOM + 40})
     fig.update_xaxes(range=[0, 100], title_text="", row=1, col=1)
     fig.update_xaxes(range=[0, 100], title_text=wrap(
-        f"line x: share of {line['loser']}-held land in the line's regions passing to "
-        f"{line['gainer']} (%)", 60), title_standoff=20, row=2, col=1)
+        f"line x: share of {line.loser}-held land in the line's regions passing to "
+        f"{line.gainer} (%)", 60), title_standoff=20, row=2, col=1)
     for row, actor in enumerate(who, start=1):
         fig.update_yaxes(title_text=f"net surplus,<br>{text(_units(actor))}",
                          title_font={"size": 11}, row=row, col=1)

@@ -4,29 +4,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ceasefire.errors import InputError
+
+if TYPE_CHECKING:
+    from ceasefire.results import ForecastResult
 
 __all__ = ["forecast_figure"]
 
 
-def forecast_figure(result: Any, *, dimension: str | None = None,
+def forecast_figure(result: ForecastResult, *, dimension: str | None = None,
                     colours: Mapping[str, str] | None = None, unit: str = "") -> Any:
-    """Plot actors' positions round by round, with each model's forecast.
+    """Plot stakeholders' positions round by round, with each model's forecast.
 
     Parameters
     ----------
     result
-        A :class:`~ceasefire.forecast.ForecastResult`, or a mapping of model name to
-        results (as ``ceasefire forecast --model all`` produces): the dynamic models (EUM,
-        SMP) draw trajectories, the static ones a dashed line at their forecast.
+        A forecast result (read from JSON too): the dynamic models (EUM, SMP) draw
+        trajectories, the static ones a dashed line at their forecast.
     dimension
         Dimension id to plot (default: the first).
     colours
         Colour of each stakeholder id (default: :func:`~ceasefire.report.figures.party_colours`
-        of the table's ids); the report passes the scenario's party colours, so a party has
-        one colour in every figure.
+        of the ids); the report passes the scenario's party colours, with each stakeholder
+        linked to an actor in its actor's colour, so a party has one colour in every figure.
     unit
         The unit of the dimension's scale, shown on the position axis.
 
@@ -49,14 +51,16 @@ def forecast_figure(result: Any, *, dimension: str | None = None,
         wrap,
     )
 
-    results: Mapping[str, Any] = result if isinstance(result, Mapping) else {result.model: result}
+    results = result.models
     if not results:
         raise InputError("forecast_figure: no results to plot")
     dynamic = [name for name, r in results.items() if r.turns > 0]
-    first = next(iter(results.values()))
-    table = first.table
-    k = table.dimension_index(dimension) if dimension is not None else 0
-    dim = table.dimension_ids[k]
+    dimensions = list(next(iter(results.values())).forecast)
+    if dimension is not None and dimension not in dimensions:
+        raise InputError(f"forecast_figure: unknown dimension {dimension!r}; allowed: "
+                         f"{', '.join(dimensions)}")
+    dim = dimension or dimensions[0]
+    stakeholders = list(result.stakeholders)
     rows = max(1, len(dynamic))
     panel_px, gap_px = 300, 120
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=False,
@@ -65,29 +69,30 @@ def forecast_figure(result: Any, *, dimension: str | None = None,
                                         for name in dynamic]
                         or [wrap(f"forecasts ({dim})", 32)])
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
-    colours = dict(colours or party_colours(table.actor_ids))
+    colours = dict(colours or party_colours(stakeholders))
     for row, name in enumerate(dynamic or [None], start=1):
         if name is not None:
-            r = results[name]
-            rounds = list(range(r.positions.shape[0]))
-            for i, actor in enumerate(table.actor_ids):
-                fig.add_trace(go.Scatter(x=rounds, y=r.positions[:, i, k], mode="lines",
+            path = results[name].trajectory[dim]
+            rounds = list(range(len(path.forecast)))
+            for actor in stakeholders:
+                fig.add_trace(go.Scatter(x=rounds, y=path.positions[actor], mode="lines",
                                          name=text(clip(actor, 40)), legendgroup=text(actor),
                                          showlegend=row == 1, opacity=0.7,
                                          line={"width": 1.5, "color": colours.get(actor)},
                                          hovertemplate=(f"{text(actor)}: %{{y:.3g}}"
                                                         "<extra></extra>")), row=row, col=1)
-            fig.add_trace(go.Scatter(x=rounds, y=r.forecasts[:, k], mode="lines+markers",
+            fig.add_trace(go.Scatter(x=rounds, y=path.forecast, mode="lines+markers",
                                      name=f"{name} forecast", line={"width": 3,
                                                                     "color": "black"}),
                           row=row, col=1)
         # Static models' forecasts: dashed lines named in the legend, not annotations
         # (close forecasts would overprint each other's labels).
-        span = [0, max((results[d].positions.shape[0] - 1 for d in dynamic), default=1)]
+        span = [0, max((len(results[d].trajectory[dim].forecast) - 1 for d in dynamic),
+                       default=1)]
         for j, (other, r) in enumerate(results.items()):
-            if r.turns == 0:
+            if r.turns == 0 and r.forecast[dim] is not None:
                 fig.add_trace(go.Scatter(
-                    x=span, y=[float(r.forecast[k])] * 2, mode="lines", name=text(other),
+                    x=span, y=[r.forecast[dim]] * 2, mode="lines", name=text(other),
                     legendgroup=f"static-{other}", showlegend=row == 1,
                     line={"dash": "dash", "width": 1.5, "color": palette[j % len(palette)]},
                     hovertemplate=f"{text(other)} forecast: %{{y:.3g}}<extra></extra>"),
@@ -96,14 +101,14 @@ def forecast_figure(result: Any, *, dimension: str | None = None,
                          row=row, col=1)
         fig.update_xaxes(title_text="round", row=row, col=1)
     style(fig, height=110 + rows * panel_px + (rows - 1) * gap_px,
-          title=clip(table.title or table.source, 120))
+          title=clip(result.scenario.id, 120))
     fig.update_layout(margin={"t": 90}, legend={"orientation": "v", "x": 1.02, "xanchor": "left",
                                                 "y": 1, "yanchor": "top"})
     # On a phone the legend goes under the plots, and the section's heading is the title.
     # The margin below is made room for the legend (about 20 px a line, two per row), so
     # that it never squeezes the panels.
     plot_px = rows * panel_px + (rows - 1) * gap_px
-    legend_px = 20 * math.ceil((len(table.actor_ids) + len(results)) / 2) + 20
+    legend_px = 20 * math.ceil((len(stakeholders) + len(results)) / 2) + 20
     narrow(fig, height=40 + plot_px + 60 + legend_px, title={"text": ""},
            margin={"t": 40, "b": 60 + legend_px},
            legend={"y": -60 / plot_px, "yanchor": "top", "font": {"size": 10}})

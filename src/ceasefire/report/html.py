@@ -1,5 +1,8 @@
 """The HTML report of ``ceasefire analyze``: one self-contained, offline file.
 
+The report renders a typed :class:`~ceasefire.results.AnalyzeResult` (fresh, or read back
+from its JSON) and the scenario it was run on (for names, the map and the sources); it runs
+no engine and re-derives no rule, so a saved result renders the same report.
 :func:`write_report` renders every section in memory (plotly.js inlined once, figures as
 plotly JSON of summaries, never raw draws), then writes ``report.html`` through a temporary
 file in the same folder and :func:`os.replace`, so a failure never leaves a half-written
@@ -11,51 +14,43 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ceasefire import __version__
 from ceasefire._files import write_text_atomic
-from ceasefire.analysis_json import probability, proposal_reasons
-from ceasefire.evidence import evidence_index, parameter_index
+from ceasefire.evidence import evidence_index, is_weak
 from ceasefire.report import figures
 from ceasefire.report import map as report_map
 from ceasefire.report._template import CSP, CSS, PAGE
+from ceasefire.report.sections import extra_sections
 
 if TYPE_CHECKING:
-    from ceasefire.analysis import Analysis
+    from ceasefire.results import AnalyzeResult
     from ceasefire.scenario.model import Claim, Scenario
 
-__all__ = ["REPORT_NAME", "WEAK_GRADES", "render_report", "weak_evidence", "write_report"]
+__all__ = ["REPORT_NAME", "render_report", "write_report"]
 
 REPORT_NAME = "report.html"
-WEAK_GRADES = ("unconfirmed", "modelling-assumption")
-"""Grades whose claims the report flags (DESIGN.md section 9.15), with disputed claims."""
-
-Section = tuple[str, Any]
-"""An extra section: ``(title, body)``; the body is a plotly Figure or an HTML fragment."""
 
 _CONFIG = {"displaylogo": False, "responsive": True,
            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def write_report(analysis: Analysis, out_dir: str | os.PathLike[str], *,
-                 sections: Sequence[Section] = ()) -> Path:
-    """Write the analysis's HTML report to ``out_dir/report.html``.
+def write_report(result: AnalyzeResult, scenario: Scenario,
+                 out_dir: str | os.PathLike[str]) -> Path:
+    """Write the HTML report of an ``analyze`` result to ``out_dir/report.html``.
 
     Parameters
     ----------
-    analysis
-        The result of :func:`ceasefire.analysis.analyze`.
+    result
+        The result of :func:`ceasefire.analyze`, or one read back from its JSON; its deal
+        space (``--deals``) and stakeholder forecast get sections of their own.
+    scenario
+        The scenario it was run on (names, the map, the sources).
     out_dir
         Folder of the report; created if missing.
-    sections
-        Extra ``(title, body)`` sections placed before the sources. ``body`` is a plotly
-        Figure or an HTML fragment; fragments are inserted as they are (they come from
-        code, not from the scenario), titles are escaped.
 
     Returns
     -------
@@ -67,45 +62,45 @@ def write_report(analysis: Analysis, out_dir: str | os.PathLike[str], *,
     CeasefireError
         When plotly (the ``report`` extra) is not installed.
     """
-    page = render_report(analysis, sections=sections)
+    page = render_report(result, scenario)
     target = Path(out_dir) / REPORT_NAME
     write_text_atomic(target, page)
     return target
 
 
-def render_report(analysis: Analysis, *, sections: Sequence[Section] = ()) -> str:
+def render_report(result: AnalyzeResult, scenario: Scenario) -> str:
     """Return the report's HTML text (see :func:`write_report`)."""
     figures.require_plotly()
     import plotly.offline
 
-    s = analysis.scenario
+    r, s = result, scenario
     parts: list[tuple[str, str, str]] = [
-        ("headline", "Headline", _headline(analysis)),
-        ("control", "Control over time", _control(analysis)),
-        ("war-values", "War values", _war_values(analysis)),
-        ("acceptance", "Acceptance", _acceptance(analysis)),
-        ("timing", "Timing", _timing(analysis)),
-        ("leverage", "Leverage", _leverage(analysis)),
+        ("headline", "Headline", _headline(r, s)),
+        ("control", "Control over time", _control(r, s)),
+        ("war-values", "War values", _war_values(r, s)),
+        ("acceptance", "Acceptance", _acceptance(r, s)),
+        ("timing", "Timing", _timing(r, s)),
+        ("leverage", "Leverage", _leverage(r, s)),
     ]
-    if analysis.line is not None:
-        parts.append(("line", "The line question", _line(analysis)))
-    parts.append(("map", "Map", _map(analysis)))
-    for n, (title, body) in enumerate(sections, start=1):
+    if r.line is not None:
+        parts.append(("line", "The line question", _line(r, s)))
+    parts.append(("map", "Map", _map(r, s)))
+    for n, (title, body) in enumerate(extra_sections(r, s), start=1):
         # The section and its figure need ids of their own: a figure drawn into the
         # section that shares its id blanks the figure and squashes the next one.
         content = (_figure(body, f"fig-extra-{n}") if hasattr(body, "to_plotly_json")
                    else str(body))
         parts.append((f"extra-{n}", _esc(title, _MAX_NAME), content))
-    parts.append(("sources", "Sources", _sources(analysis)))
+    parts.append(("sources", "Sources", _sources(r, s)))
 
     body = "\n".join(f'<section id="{sid}">\n<h2>{title}</h2>\n{content}\n</section>'
                      for sid, title, content in parts)
     nav = "".join(f'<a href="#{sid}">{title}</a>' for sid, title, _ in parts)
     meta = (f"Scenario <code>{_esc(s.id)}</code> as of {_esc(s.as_of.isoformat())} "
-            f"(month 0 = {_esc(analysis.label(0))}) · {analysis.draws:,} Monte Carlo draws · "
-            f"seed {analysis.seed} · horizon {analysis.horizon} months")
+            f"(month 0 = {_esc(r.start_months[0])}) · {r.draws:,} Monte Carlo draws · "
+            f"seed {r.seed} · horizon {r.horizon_months} months")
     footer = (f"Written by ceasefire {_esc(__version__)} from scenario "
-              f"<code>{_esc(s.id)}</code>, seed {analysis.seed}, {analysis.draws:,} draws. "
+              f"<code>{_esc(s.id)}</code>, seed {r.seed}, {r.draws:,} draws. "
               "Every figure summarises the draws (percentiles, means, standard errors); the "
               "same scenario and seed give the same report.")
     return PAGE.substitute(csp=CSP, version=_esc(__version__), title=_name(s.name), css=CSS,
@@ -210,50 +205,34 @@ def _pct(p: float) -> str:
     return f"{p:.0%}"
 
 
-def _window(analysis: Analysis, p: int) -> tuple[np.ndarray, int | None, int | None]:
-    """P(all veto accept) by start month, the month it first reaches p*, when it drops."""
-    series = np.array([pv.all_accept[p].mean() for pv in analysis.timing])
-    above = series >= figures.P_STAR
-    opens = int(np.argmax(above)) if above.any() else None
-    closes = None
-    if opens is not None and not above[opens:].all():
-        closes = opens + int(np.argmin(above[opens:]))
-    return series, opens, closes
-
-
 # --- sections -----------------------------------------------------------------------------
 
 
-def _headline(a: Analysis) -> str:
-    s = a.scenario
+def _headline(r: AnalyzeResult, s: Scenario) -> str:
     cards = []
-    likely = a.likely_settlement()
+    likely = r.likely_settlement
     if likely is None:
         cards.append(("Likely settlement", "none", "the scenario names no proposal"))
     else:
-        p = a.proposals.index(likely)
-        prob = probability(a.now.all_accept[p])
-        cards.append(("Likely settlement", _name(s.proposal(likely).name),
-                      f"P(all veto players accept now) = {prob['p']:.1%} ± "
-                      f"{2 * prob['se']:.1%}; the named proposal most likely to be accepted"))
-    blockers = a.solutions.get("blockers", [])
-    cards.append(("Blockers", _esc(", ".join(blockers)) if blockers else "none",
+        prob = likely.p_all_veto_accept
+        cards.append(("Likely settlement", _name(s.proposal(likely.proposal).name),
+                      f"P(all veto players accept now) = {prob.p:.1%} ± {2 * prob.se:.1%}; "
+                      "the named proposal most likely to be accepted"))
+    cards.append(("Blockers", _esc(", ".join(r.blockers)) if r.blockers else "none",
                   "veto players whose expected surplus is negative under every named proposal"
-                  if blockers else "no veto player rejects every named proposal on average"))
-    opened = []
-    for p, pid in enumerate(a.proposals):
-        _, opens, _ = _window(a, p)
-        if opens is not None:
-            opened.append((opens, pid))
+                  if r.blockers else "no veto player rejects every named proposal on average"))
+    opened = [(p.window.opens, pid) for pid, p in r.proposals.items()
+              if p.window.opens is not None]
+    p_star = next(iter(r.proposals.values())).window.p_star if r.proposals else figures.P_STAR
     if opened:
         month, pid = min(opened)
-        cards.append(("Bargaining window opens", _esc(a.label(month)),
-                      f"first month in which P(all veto accept) ≥ {figures.P_STAR:g}, "
+        cards.append(("Bargaining window opens", _esc(month),
+                      f"first month in which P(all veto accept) ≥ {p_star:g}, "
                       f"for {_name(s.proposal(pid).name)}"))
     else:
         cards.append(("Bargaining window", "closed",
-                      f"no named proposal reaches P(all veto accept) ≥ {figures.P_STAR:g} in "
-                      f"{a.label(0)} to {a.label(len(a.timing) - 1)}"))
+                      f"no named proposal reaches P(all veto accept) ≥ {p_star:g} in "
+                      f"{r.start_months[0]} to {r.start_months[-1]}"))
     grid = "".join(f'<div class="card"><div class="label">{label}</div>'
                    f'<div class="value">{value}</div><div class="note">{note}</div></div>'
                    for label, value, note in cards)
@@ -264,33 +243,31 @@ def _headline(a: Analysis) -> str:
         "is (each number is a share or a percentile of the Monte Carlo draws)."),
         f'<div class="headline">{grid}</div>']
     if likely is not None:
-        reasons = proposal_reasons(a, a.proposals.index(likely))
+        reasons = r.proposals[likely.proposal].reasons
         if reasons:
-            out.append(f"<h3>Why {_name(s.proposal(likely).name)}</h3><ul class='reasons'>"
-                       + "".join(f"<li>{_esc(r)}</li>" for r in reasons) + "</ul>")
+            out.append(f"<h3>Why {_name(s.proposal(likely.proposal).name)}</h3>"
+                       "<ul class='reasons'>"
+                       + "".join(f"<li>{_esc(reason)}</li>" for reason in reasons) + "</ul>")
     rows = []
-    for p, pid in enumerate(a.proposals):
-        series, opens, closes = _window(a, p)
-        best = int(np.argmax(series))
-        veto = [x.id for k, x in enumerate(s.actors) if a.now.required[p, k]]
-        rows.append([_name(s.proposal(pid).name), _esc(", ".join(veto)), _pct(series[0]),
-                     _esc(a.label(opens)) if opens is not None else "never",
-                     _esc(a.label(closes)) if closes is not None else "—",
-                     f"{_esc(a.label(best))} ({_pct(series[best])})"])
+    for proposal in r.proposals.values():
+        window = proposal.window
+        rows.append([_name(proposal.name), _esc(", ".join(proposal.veto_players)),
+                     _pct(proposal.p_all_veto_accept.p), _esc(window.opens or "never"),
+                     _esc(window.closes or "—"),
+                     f"{_esc(window.best_month)} ({_pct(window.best.p)})"])
     out.append("<h3>Bargaining window by proposal</h3>")
     out.append(_table(["proposal", "veto players", "P(all accept) now", "window opens",
                        "closes", "best month"], rows, numeric=(2,)))
     solutions = []
     for key, label in (("nash", "Nash bargaining"), ("kalai-smorodinsky", "Kalai–Smorodinsky"),
                        ("egalitarian", "egalitarian")):
-        sol = a.solutions.get(key)
-        index = getattr(sol, "index", None)
-        name = _name(s.proposal(a.proposals[index]).name) if index is not None else (
+        sol = r.solutions.get(key)
+        name = _name(s.proposal(sol.proposal).name) if sol is not None and sol.proposal else (
             "no agreement (no proposal gives every veto player a positive expected surplus)")
         solutions.append(f"<li>{label}: {name}</li>")
     out.append("<h3>Bargaining solutions over the named proposals (signed now)</h3>"
                f"<ul class='reasons'>{''.join(solutions)}</ul>")
-    weak = [c for c in s.evidence if c.grade in WEAK_GRADES or c.disputed]
+    weak = [c for c in s.evidence if is_weak(c)]
     if weak:
         out.append(_caption(
             f'<span class="flag">⚑ {len(weak)} of {len(s.evidence)} claims</span> behind '
@@ -299,25 +276,25 @@ def _headline(a: Analysis) -> str:
     return "\n".join(out)
 
 
-def _control(a: Analysis) -> str:
+def _control(r: AnalyzeResult, s: Scenario) -> str:
     return "\n".join([
         _caption(
             "How the front may move if the war goes on. Each panel is a contested region (one "
             "with a front): the line is the median share the attacker holds across the "
-            f"{a.draws:,} simulated war paths, the band covers the middle 80% of them (10th "
+            f"{r.draws:,} simulated war paths, the band covers the middle 80% of them (10th "
             "to 90th percentile). A narrow band means a predictable front; a wide one, an "
             "open outcome."),
-        _figure(figures.control_figure(a), "fig-control"),
+        _figure(figures.control_figure(r, s), "fig-control"),
         "<h3>Area gained per month</h3>",
         _caption("Square kilometres each belligerent takes in each month (median and "
                  "10th–90th percentile band); compare with the recent record the scenario is "
                  "calibrated to."),
-        _figure(figures.gains_figure(a), "fig-gains"),
+        _figure(figures.gains_figure(r, s), "fig-gains"),
     ])
 
 
-def _war_values(a: Analysis) -> str:
-    unit = _esc(a.scenario.currency)
+def _war_values(r: AnalyzeResult, s: Scenario) -> str:
+    unit = _esc(s.currency)
     return "\n".join([
         _caption(
             "W, each party's value of fighting on instead of signing, for a deal signed in "
@@ -325,17 +302,17 @@ def _war_values(a: Analysis) -> str:
             "are in each party's own units, so compare a party only with itself. A W that "
             "falls with the start month means the party's position erodes while it waits: "
             "a reason to settle while ahead."),
-        _figure(figures.war_value_figure(a), "fig-war-values"),
+        _figure(figures.war_value_figure(r, s), "fig-war-values"),
         "<h3>What W is made of, now</h3>",
         _caption(
             "The value of the territory a party's side holds, minus the weighted cost of "
             f"casualties and of the war's economic cost (spending and lost revenue, in {unit} "
             "before weighting), discounted over the horizon and beyond; means over draws."),
-        _figure(figures.war_value_parts_figure(a), "fig-war-value-parts"),
+        _figure(figures.war_value_parts_figure(r, s), "fig-war-value-parts"),
     ])
 
 
-def _acceptance(a: Analysis) -> str:
+def _acceptance(r: AnalyzeResult, s: Scenario) -> str:
     return "\n".join([
         _caption(
             "The probability that each party accepts each named proposal signed now: the "
@@ -344,35 +321,35 @@ def _acceptance(a: Analysis) -> str:
             "hatched bar is the probability that every veto player accepts at once; the "
             f"dotted line is p* = {figures.P_STAR:g}. Parties without a veto over a "
             "proposal are shown for information."),
-        _figure(figures.acceptance_figure(a), "fig-acceptance"),
+        _figure(figures.acceptance_figure(r, s), "fig-acceptance"),
     ])
 
 
-def _timing(a: Analysis) -> str:
+def _timing(r: AnalyzeResult, s: Scenario) -> str:
     return "\n".join([
         _caption(
             "P(all veto players accept) for a deal signed in each month from now to twelve "
             "months ahead. The bargaining window of a proposal opens in the first month "
             f"where the probability reaches p* = {figures.P_STAR:g}."),
-        _figure(figures.timing_figure(a), "fig-timing"),
+        _figure(figures.timing_figure(r, s), "fig-timing"),
         "<h3>Who gains by waiting</h3>",
         _caption(
             "For each veto player and proposal: the expected value of fighting until that "
             "month and signing then, minus signing now. Blue: the party gains by waiting "
             "(it has reason to stall); red: waiting costs it (it has reason to settle "
             "early). Colours are scaled per party; the numbers are in the party's own units."),
-        _figure(figures.waiting_figure(a), "fig-waiting"),
+        _figure(figures.waiting_figure(r, s), "fig-waiting"),
     ])
 
 
-def _leverage(a: Analysis) -> str:
-    draws = a.leverage.get("draws", a.draws)
-    note = (f"computed on the first {draws:,} of the {a.draws:,} draws"
-            if draws < a.draws else f"computed on all {draws:,} draws")
-    flagged = _cited_weak(a.scenario, "levers")
+def _leverage(r: AnalyzeResult, s: Scenario) -> str:
+    draws = r.leverage.draws
+    note = (f"computed on the first {draws:,} of the {r.draws:,} draws"
+            if draws < r.draws else f"computed on all {draws:,} draws")
+    flagged = {w.id for w in r.weak_evidence if w.kind == "levers" and w.unconfirmed_or_disputed}
     flag_note = ""
     if flagged:
-        names = ", ".join(_name(lv.name) for lv in a.scenario.levers if lv.id in flagged)
+        names = ", ".join(_name(lv.name) for lv in s.levers if lv.id in flagged)
         flag_note = (f' <span class="flag">⚑</span> Levers that rest on unconfirmed or '
                      f"disputed claims: {names}.")
     return "\n".join([
@@ -388,35 +365,33 @@ def _leverage(a: Analysis) -> str:
             "panel of its own, in its own units; a lever that lowers W makes fighting on "
             "worse for that party, so it accepts more. Hover a bar for the change as a share "
             "of the party's W now." + flag_note),
-        _figure(figures.leverage_figure(a, by="levers"), "fig-leverage-levers"),
+        _figure(figures.leverage_figure(r, s, by="levers"), "fig-leverage-levers"),
         "<h3>By factor</h3>",
         _caption("The same with every lever of a factor (battlefield, economy, outside "
                  "powers, nuclear, opinion) switched off together."),
-        _figure(figures.leverage_figure(a, by="factors"), "fig-leverage-factors"),
+        _figure(figures.leverage_figure(r, s, by="factors"), "fig-leverage-factors"),
     ])
 
 
-def _line(a: Analysis) -> str:
-    line = a.line
-    split = line["split"]
-    gainer, loser = _esc(line["gainer"]), _esc(line["loser"])
+def _line(r: AnalyzeResult, s: Scenario) -> str:
+    line = r.line
+    gainer, loser = _esc(line.gainer), _esc(line.loser)
 
-    def med(values: np.ndarray, mask: np.ndarray | None = None) -> str:
-        keep = np.isfinite(values) if mask is None else mask & np.isfinite(values)
-        return f"{np.median(values[keep]):.0f}" if keep.any() else "—"
+    def med(summary: Any) -> str:
+        return "—" if summary is None else f"{summary.p50:.0f}"
 
-    zone = probability(split.open)
+    zone = line.p_zone_open
     rows = [
-        [f"least {gainer} accepts (its reservation line)", med(split.low),
-         _pct(np.isfinite(split.low).mean())],
-        [f"most {loser} concedes (its reservation line)", med(split.high),
-         _pct(np.isfinite(split.high).mean())],
-        [f"Rubinstein's split, {gainer} proposes first", med(split.gainer_first, split.open),
-         _pct(zone["p"])],
-        [f"Rubinstein's split, {loser} proposes first", med(split.loser_first, split.open),
-         _pct(zone["p"])],
+        [f"least {gainer} accepts (its reservation line)", med(line.gainer_reservation),
+         _pct(line.p_gainer_accepts_some_line.p)],
+        [f"most {loser} concedes (its reservation line)", med(line.loser_reservation),
+         _pct(line.p_loser_accepts_some_line.p)],
+        [f"Rubinstein's split, {gainer} proposes first", med(line.rubinstein.gainer_first),
+         _pct(zone.p)],
+        [f"Rubinstein's split, {loser} proposes first", med(line.rubinstein.loser_first),
+         _pct(zone.p)],
     ]
-    fig = figures.line_figure(a)
+    fig = figures.line_figure(r, s)
     return "\n".join([
         _caption(
             f"The line question as one number x: 0 is a freeze on the current line, 100 "
@@ -429,18 +404,17 @@ def _line(a: Analysis) -> str:
             "open); dotted: the scenario's named lines."),
         _figure(fig, "fig-line") if fig is not None else "",
         _table(["", "x (median)", "share of draws"], rows, numeric=(1, 2)),
-        _caption(f"The zone of agreement is open (some line both accept) in {zone['p']:.1%} "
-                 f"± {2 * zone['se']:.1%} of draws. Medians of the reservation lines are over "
+        _caption(f"The zone of agreement is open (some line both accept) in {zone.p:.1%} "
+                 f"± {2 * zone.se:.1%} of draws. Medians of the reservation lines are over "
                  "the draws where the party accepts some line."),
     ])
 
 
-def _map(a: Analysis) -> str:
-    s = a.scenario
-    belligerents = list(a.realised.belligerents)
+def _map(r: AnalyzeResult, s: Scenario) -> str:
+    belligerents = list(s.belligerents)
     first = _esc(belligerents[0])
     second = _esc(belligerents[1]) if len(belligerents) > 1 else "the others"
-    now = report_map.control_now(a)
+    now = report_map.control_now(r, s)
     key = []
     for k, region in enumerate(s.regions):
         shares = ", ".join(f"{_esc(b)}&nbsp;{now[k, j]:.0%}" for j, b in enumerate(belligerents)
@@ -450,8 +424,8 @@ def _map(a: Analysis) -> str:
                     _esc(region.front.attacker) if region.front is not None else "—",
                     _esc(", ".join(region.features)) or "—"])
     rows = []
-    for pid in a.proposals:
-        changes = report_map.proposal_changes(a, pid)
+    for pid in r.proposals:
+        changes = report_map.proposal_changes(r, s, pid)
         moved = "; ".join(f"{_name(s.region(c.region).name)}: {_esc(c.summary())}"
                           for c in changes) or "no region changes hands"
         rows.append([_name(s.proposal(pid).name), moved])
@@ -467,7 +441,7 @@ def _map(a: Analysis) -> str:
             "listed below. Oblast outlines and the front line are left out: no map package "
             "with a suitable licence ships them offline, and the regions deals move are "
             "smaller than any package's units."),
-        _figure(report_map.region_map(a), "fig-map"),
+        _figure(report_map.region_map(r, s), "fig-map"),
         "<h3>Map key</h3>",
         _table(["#", "region", "province", "km²", "control now", "attacker", "features"],
                key, numeric=(0, 3)),
@@ -479,61 +453,6 @@ def _map(a: Analysis) -> str:
 # --- provenance ---------------------------------------------------------------------------
 
 
-def _entity_claims(scenario: Scenario) -> dict[tuple[str, str], set[str]]:
-    """Claims cited by each record that drives results.
-
-    Actors (with their forces, economy and opinion), regions (with their front), levers,
-    and proposals (with their issues and chosen options).
-    """
-    index = parameter_index(scenario)
-    out: dict[tuple[str, str], set[str]] = {}
-    for path, claim_ids in index.items():
-        collection, record = path.split(".")[:2]
-        kind = {"forces": "actors", "economy": "actors", "opinion": "actors"}.get(
-            collection, collection)
-        if kind in ("actors", "regions", "levers", "proposals"):
-            out.setdefault((kind, record), set()).update(claim_ids)
-    for proposal in scenario.proposals:
-        key = ("proposals", proposal.id)
-        for issue_id, option_id in proposal.terms.items():
-            for path, claim_ids in index.items():
-                parts = path.split(".")
-                if parts[:2] != ["issues", issue_id]:
-                    continue
-                # the issue's own fields and the chosen option's, not the other options'
-                if parts[2] != "options" or parts[3] == option_id:
-                    out.setdefault(key, set()).update(claim_ids)
-    return out
-
-
-def _is_weak(claim: Claim) -> bool:
-    return claim.grade in WEAK_GRADES or claim.disputed
-
-
-def weak_evidence(scenario: Scenario) -> list[tuple[str, str, list[Claim]]]:
-    """Results that rest on weak evidence: ``(kind, id, claims)`` in scenario order.
-
-    ``kind`` is ``actors``, ``regions``, ``levers`` or ``proposals``; ``claims`` are the
-    unconfirmed, modelling-assumption or disputed claims the record (or its terms) cites.
-    """
-    claims = {c.id: c for c in scenario.evidence}
-    cited = _entity_claims(scenario)
-    out = []
-    for kind in ("proposals", "levers", "regions", "actors"):
-        for record in getattr(scenario, kind):
-            weak = [claims[c] for c in sorted(cited.get((kind, record.id), ()))
-                    if c in claims and _is_weak(claims[c])]
-            if weak:
-                out.append((kind, record.id, weak))
-    return out
-
-
-def _cited_weak(scenario: Scenario, kind: str) -> set[str]:
-    """Ids of records of ``kind`` citing an unconfirmed or disputed claim."""
-    return {rid for k, rid, claims in weak_evidence(scenario) if k == kind
-            and any(c.grade == "unconfirmed" or c.disputed for c in claims)}
-
-
 def _grade(claim: Claim) -> str:
     badge = f'<span class="grade {_esc(claim.grade)}">{_esc(claim.grade)}</span>'
     if claim.disputed:
@@ -541,8 +460,7 @@ def _grade(claim: Claim) -> str:
     return badge
 
 
-def _sources(a: Analysis) -> str:
-    s = a.scenario
+def _sources(r: AnalyzeResult, s: Scenario) -> str:
     names = {"actors": {x.id: x.name for x in s.actors},
              "regions": {x.id: x.name for x in s.regions},
              "levers": {x.id: x.name for x in s.levers},
@@ -550,7 +468,10 @@ def _sources(a: Analysis) -> str:
     kinds = {"actors": "party", "regions": "region", "levers": "lever",
              "proposals": "proposal"}
     flag_rows = []
-    for kind, rid, claims in weak_evidence(s):
+    claims_by_id = {c.id: c for c in s.evidence}
+    for flag in r.weak_evidence:
+        kind, rid = flag.kind, flag.id
+        claims = [claims_by_id[c] for c in flag.claims if c in claims_by_id]
         strong = [c for c in claims if c.grade == "unconfirmed" or c.disputed]
         assumed = [c for c in claims if c.grade == "modelling-assumption" and not c.disputed]
         flag_rows.append([
@@ -588,7 +509,7 @@ def _sources(a: Analysis) -> str:
                                     if claim.note else "")
         rows.append([f"<code>{_esc(claim.id)}</code>", text, _grade(claim), source,
                      _esc(src.date.isoformat()) if src.date else "—", link, used])
-        classes.append("weak" if _is_weak(claim) else "")
+        classes.append("weak" if is_weak(claim) else "")
     out.append(f"<h3>Claims ({len(s.evidence)})</h3>")
     out.append(_table(["id", "claim", "grade", "source", "date", "link", "supports"], rows,
                       row_class=classes))

@@ -23,7 +23,8 @@ from ceasefire.report.figures import FIRST_COLOUR, SECOND_COLOUR, require_plotly
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ceasefire.analysis import Analysis
+    from ceasefire.results import AnalyzeResult
+    from ceasefire.scenario import Scenario
 
 __all__ = ["RegionChange", "control_now", "proposal_changes", "proposal_control",
            "region_map"]
@@ -47,58 +48,36 @@ class RegionChange:
         return ", ".join(moved)
 
 
-def control_now(analysis: Analysis) -> np.ndarray:
+def control_now(r: AnalyzeResult, s: Scenario) -> np.ndarray:
     """Mean share of each region held by each belligerent at month 0 ``[regions, bel]``."""
-    return analysis.realised.control[0].mean(axis=-1)
+    month = r.start_months[0]
+    return np.array([[r.control[region.id][b][month].mean for b in s.belligerents]
+                     for region in s.regions])
 
 
-def proposal_control(analysis: Analysis, proposal_id: str) -> np.ndarray:
+def proposal_control(r: AnalyzeResult, s: Scenario, proposal_id: str) -> np.ndarray:
     """Control of each region under a proposal signed now ``[regions, belligerents]``.
 
-    A territorial option sets its region's control (its point value); a line option at
-    ``x`` passes x % of the loser's month-0 holdings in the line's regions to the gainer,
-    region by region in the line's order (MODELS.md section 9), on mean month-0 control
-    and area. Issues the proposal leaves out stay at their default option.
+    The regions the proposal changes take the shares the result gives them
+    (:attr:`~ceasefire.results.ProposalResult.control`); the others keep month 0's.
     """
-    s = analysis.scenario
-    belligerents = list(analysis.realised.belligerents)
-    now = control_now(analysis)
-    control = now.copy()
-    area = analysis.realised.area_km2.mean(axis=-1)
-    index = {r.id: k for k, r in enumerate(s.regions)}
-    terms = s.proposal(proposal_id).terms
-    for issue in s.issues:
-        option = next(o for o in issue.options if o.id == terms.get(issue.id, issue.default))
-        if issue.kind == "territory" and option.control is not None and issue.region:
-            k = index[issue.region]
-            control[k] = [s.point(option.control[b]) if b in option.control else 0.0
-                          for b in belligerents]
-        elif issue.kind == "line" and option.x is not None and issue.line is not None:
-            line = issue.line
-            rows = [index[r] for r in line.regions]
-            gainer, loser = belligerents.index(line.gainer), belligerents.index(line.loser)
-            held = now[rows, loser] * area[rows]
-            passing = option.x / 100 * held.sum()
-            before = np.cumsum(held) - held
-            moved = np.clip(passing - before, 0, held) / np.maximum(area[rows], 1e-12)
-            control[rows, gainer] += moved
-            control[rows, loser] -= moved
+    control = control_now(r, s)
+    changed = r.proposals[proposal_id].control
+    for k, region in enumerate(s.regions):
+        if region.id in changed:
+            control[k] = [changed[region.id][b] for b in s.belligerents]
     return control
 
 
-def proposal_changes(analysis: Analysis, proposal_id: str) -> list[RegionChange]:
+def proposal_changes(r: AnalyzeResult, s: Scenario, proposal_id: str) -> list[RegionChange]:
     """The regions whose control a proposal changes, with shares before and after."""
-    belligerents = list(analysis.realised.belligerents)
-    now = control_now(analysis)
-    after = proposal_control(analysis, proposal_id)
-    changes = []
-    for k, region in enumerate(analysis.scenario.regions):
-        if np.max(np.abs(after[k] - now[k])) >= _CHANGED:
-            changes.append(RegionChange(
-                region=region.id,
-                before={b: float(now[k, j]) for j, b in enumerate(belligerents)},
-                after={b: float(after[k, j]) for j, b in enumerate(belligerents)}))
-    return changes
+    now = control_now(r, s)
+    index = {region.id: k for k, region in enumerate(s.regions)}
+    return [RegionChange(region=region,
+                         before={b: float(now[index[region], j])
+                                 for j, b in enumerate(s.belligerents)},
+                         after=dict(after))
+            for region, after in r.proposals[proposal_id].control.items()]
 
 
 def _shares(control: np.ndarray, belligerents: list[str]) -> str:
@@ -121,7 +100,7 @@ def _declutter(x: np.ndarray, y: np.ndarray, order: np.ndarray, gap: float,
     return chosen
 
 
-def region_map(analysis: Analysis) -> go.Figure:
+def region_map(r: AnalyzeResult, s: Scenario) -> go.Figure:
     """Draw the schematic map of regions, cities and region names.
 
     Trace 0 has one point per region at its lon/lat, numbered as in the map key; trace 1
@@ -130,8 +109,7 @@ def region_map(analysis: Analysis) -> go.Figure:
     outlines the regions that proposal changes.
     """
     go = require_plotly()
-    s = analysis.scenario
-    belligerents = list(analysis.realised.belligerents)
+    belligerents = list(s.belligerents)
     first = belligerents[0]
     regions = s.regions
     lon = np.array([r.lon for r in regions], dtype=float)
@@ -146,7 +124,7 @@ def region_map(analysis: Analysis) -> go.Figure:
     mid_lat = float(np.mean(all_lat))
     squeeze = math.cos(math.radians(mid_lat))  # degrees of longitude to "latitude degrees"
 
-    now = control_now(analysis)
+    now = control_now(r, s)
 
     def hover(control: np.ndarray, changed: set[int], label: str) -> list[str]:
         out = []
@@ -163,12 +141,10 @@ def region_map(analysis: Analysis) -> go.Figure:
             out.append("<br>".join(lines))
         return out
 
-    views = [(f"Now ({analysis.label(0)})", now, set())]
-    for pid in analysis.proposals:
-        control = proposal_control(analysis, pid)
-        changed = {k for k in range(len(regions))
-                   if np.max(np.abs(control[k] - now[k])) >= _CHANGED}
-        views.append((s.proposal(pid).name, control, changed))
+    views = [(f"Now ({r.start_months[0]})", now, set())]
+    for pid, proposal in r.proposals.items():
+        changed = {k for k, region in enumerate(regions) if region.id in proposal.control}
+        views.append((proposal.name, proposal_control(r, s, pid), changed))
 
     def restyle(label: str, control: np.ndarray, changed: set[int]) -> dict[str, list]:
         width = [3.5 if k in changed else 1.0 for k in range(len(regions))]

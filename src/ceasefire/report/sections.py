@@ -1,4 +1,7 @@
-"""Report sections from the other engines: the stakeholder forecast and the deal space."""
+"""Report sections of the deal space and the stakeholder forecast.
+
+They render what an ``analyze`` result holds (``--deals``, stakeholders); they run no engine.
+"""
 
 from __future__ import annotations
 
@@ -6,81 +9,86 @@ import html
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ceasefire.analysis import Analysis
+    from ceasefire.results import AnalyzeResult, DealsResult, ForecastResult, Package
+    from ceasefire.scenario import Scenario
 
 __all__ = ["deals_section", "extra_sections", "forecast_section"]
 
 
-def extra_sections(result: Analysis, *, deals_draws: int = 0) -> list[tuple[str, Any]]:
-    """Sections added to the ``analyze`` report after its own.
+def extra_sections(result: AnalyzeResult, scenario: Scenario) -> list[tuple[str, Any]]:
+    """Sections placed after ``analyze``'s own.
 
-    The deal space is scored on its own ``deals_draws`` draws (the first ones, same
-    seed), and only when asked: on a large space it takes longer than the rest together.
+    The deal space (``analyze --deals``) and, where the scenario has stakeholders, their
+    forecast.
     """
     sections = []
-    if deals_draws and result.scenario.issues:
-        sections.extend(deals_section(result, draws=deals_draws))
-    if result.scenario.stakeholders is not None:
-        sections.extend(forecast_section(result))
+    if result.deals is not None:
+        sections.extend(deals_section(result.deals, scenario))
+    if result.forecast is not None:
+        sections.extend(forecast_section(result.forecast, scenario))
     return sections
 
 
-def _describe(package: dict[str, Any] | None) -> str:
+def _describe(package: Package | None) -> str:
     if package is None:
         return "no agreement"
-    changes = package["changes"] or {"": "every issue at its default"}
+    changes = package.changes or {"": "every issue at its default"}
     terms = ", ".join(f"{k}: {v}" if k else v for k, v in changes.items())
-    p = package["p_all_veto_accept"]
-    return f"{html.escape(terms)} (P all accept {p['p']:.0%} ± {p['se']:.1%})"
+    p = package.p_all_veto_accept
+    return f"{html.escape(terms)} (P all accept {p.p:.0%} ± {p.se:.1%})"
 
 
-def deals_section(result: Analysis, *, draws: int) -> list[tuple[str, Any]]:
+def deals_section(deals: DealsResult, scenario: Scenario) -> list[tuple[str, Any]]:
     """The whole deal space: solutions, zone of agreement, the belligerents' Pareto plot."""
-    from ceasefire.deals import explore_deals
     from ceasefire.report.deal_figures import pareto_figure
     from ceasefire.report.figures import actor_colours
 
-    deals = explore_deals(result.scenario, draws=min(draws, result.draws), rng=result.seed)
-    doc = deals.to_dict()
     names = {"nash": "Nash bargaining", "kalai-smorodinsky": "Kalai–Smorodinsky",
-             "egalitarian": "egalitarian", "likely-settlement": "likely settlement",
-             "most-robust": "most robust"}
-    items = "".join(
-        f"<li><b>{label}</b>: {_describe(doc['solutions'][key]['package'])}"
-        + (f"; blocked by {', '.join(doc['solutions'][key]['blocking'])}"
-           if doc["solutions"][key]["package"] is None and doc["solutions"][key]["blocking"]
-           else "") + "</li>"
-        for key, label in names.items() if key in doc["solutions"])
-    zone = doc["zone"]
+             "egalitarian": "egalitarian", "most-robust": "most robust"}
+    items = []
+    likely = deals.likely_settlement
+    if likely is not None:
+        terms = ", ".join(f"{k}: {v}" for k, v in likely.terms.items())
+        items.append(f"<li><b>likely settlement</b>: {html.escape(terms)} (P all accept "
+                     f"{likely.p_all_veto_accept.p:.0%} ± {likely.p_all_veto_accept.se:.1%})"
+                     "</li>")
+    for key, label in names.items():
+        solution = deals.solutions.get(key)
+        if solution is None:
+            continue
+        blocked = (f"; blocked by {html.escape(', '.join(solution.blockers))}"
+                   if solution.package is None and solution.blockers else "")
+        items.append(f"<li><b>{label}</b>: {_describe(solution.package)}{blocked}</li>")
     caption = (
-        f"<p>Every package of the declared deal space ({doc['space']['evaluated']:,} "
-        f"packages, {doc['space']['method']}), scored on the first {doc['draws']:,} draws, signed "
-        f"now. {zone['size']:,} packages pass every veto with P ≥ {doc['p_star']:.0%} (the "
-        "zone of agreement). Solutions (see <code>ceasefire deals</code> and "
-        "docs/deals.md):</p>"
-        f"<ul>{items}</ul>")
-    x_actor, y_actor = doc["belligerents"][:2]
+        f"<p>Every package of the declared deal space ({deals.space.evaluated:,} packages, "
+        f"{deals.space.method}), scored on the first {deals.draws:,} draws, signed now. "
+        f"{deals.zone.size:,} packages pass every veto with P ≥ {deals.p_star:.0%} (the zone "
+        "of agreement). Solutions (see <code>ceasefire deals</code> and docs/deals.md):</p>"
+        f"<ul>{''.join(items)}</ul>")
+    if deals.cloud is None:
+        return [("Deal space", caption)]
+    x_actor, y_actor = deals.cloud.parties
     return [("Deal space", caption),
             (f"Pareto frontier: {x_actor} against {y_actor}",
-             pareto_figure(deals, x_actor, y_actor, colours=actor_colours(result)))]
+             pareto_figure(deals, colours=actor_colours(scenario)))]
 
 
-def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
+def forecast_section(forecast: ForecastResult, scenario: Scenario) -> list[tuple[str, Any]]:
     """Where the stakeholder models put each contested dimension, with the EUM's band."""
-    from ceasefire.forecast import MODELS, eum_band, run_model, table_from_scenario
     from ceasefire.report.figures import actor_colours, clip
     from ceasefire.report.forecast_figures import forecast_figure
 
-    table = table_from_scenario(result.scenario)
-    results = {name: run_model(name, table) for name in MODELS}
-    band = eum_band(table)
+    models = forecast.models
+    dimensions = list(next(iter(models.values())).forecast) if models else []
     rows = []
-    for k, dimension in enumerate(table.dimension_ids):
-        cells = "".join(f"<td>{r.forecast[k]:.1f}</td>" for r in results.values())
-        b = band[dimension]
+    for dimension in dimensions:
+        cells = "".join("<td>n/a</td>" if m.forecast[dimension] is None
+                        else f"<td>{m.forecast[dimension]:.1f}</td>" for m in models.values())
+        band = forecast.eum_band.get(dimension) if forecast.eum_band else None
+        spread = f"{band.low:.1f} – {band.high:.1f}" if band is not None else "—"
         rows.append(f"<tr><td>{html.escape(clip(dimension, 300))}</td>{cells}"
-                    f"<td>{b['low']:.1f} – {b['high']:.1f}</td></tr>")
-    head = "".join(f"<th>{html.escape(name)}</th>" for name in results)
+                    f"<td>{spread}</td></tr>")
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in models)
     caption = (
         "<p>Where the stakeholder models put each contested dimension, from the scenario's "
         "table of positions, saliences and capabilities. The compromise model (capability "
@@ -91,7 +99,12 @@ def forecast_section(result: Analysis) -> list[tuple[str, Any]]:
         "<code>ceasefire forecast</code>.</p>"
         f'<div class="table-wrap"><table><tr><th>dimension</th>{head}<th>EUM band</th></tr>'
         f"{''.join(rows)}</table></div>")
-    dimensions = result.scenario.stakeholders.dimensions
-    unit = dimensions[0].scale.unit if dimensions else ""
-    figure = forecast_figure(results, colours=actor_colours(result, table.actor_ids), unit=unit)
+    stakeholders = scenario.stakeholders
+    unit = stakeholders.dimensions[0].scale.unit if stakeholders is not None else ""
+    colours = actor_colours(scenario, [s for s, info in forecast.stakeholders.items()
+                                       if info.actor is None])
+    for name, info in forecast.stakeholders.items():
+        if info.actor is not None:
+            colours[name] = colours[info.actor]  # a party has one colour everywhere
+    figure = forecast_figure(forecast, colours=colours, unit=unit)
     return [("Stakeholder forecast", caption), ("Forecast trajectories", figure)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 from pydantic import Field
@@ -18,6 +18,7 @@ from ceasefire.results.records import (
     LikelySettlement,
     Month,
     Record,
+    ShareSummary,
     Slug,
     Summary,
 )
@@ -85,6 +86,9 @@ class ProposalResult(Record):
         "Mean ratification margin the surplus must clear, in the actor's value units."))
     window: Window
     reasons: list[str]
+    control: dict[Slug, dict[ActorId, float]] = Field(description=(
+        "The regions whose control the proposal changes (by half a percentage point or "
+        "more), with each belligerent's mean share under the deal signed now."))
 
 
 class TimingEntry(Record):
@@ -187,7 +191,7 @@ class AnalyzeResult(Result):
     timing: dict[Slug, dict[Month, TimingEntry]]
     war_value: dict[ActorId, dict[Month, Summary]]
     war_value_parts: dict[ActorId, WarValueParts]
-    control: dict[Slug, dict[ActorId, dict[Month, Summary]]]
+    control: dict[Slug, dict[ActorId, dict[Month, ShareSummary]]]
     gains_km2: dict[ActorId, dict[Month, Summary]]
     solutions: dict[Slug, Solution]
     blockers: list[ActorId] = Field(description=(
@@ -226,16 +230,24 @@ class Triple(Record):
     difference: float
 
     @classmethod
-    def of(cls, base: float, variant: float) -> Triple:
+    def of(cls, base: float, variant: float) -> Self:
         """The triple of two numbers."""
         return cls(base=base, variant=variant, difference=variant - base)
+
+
+class ProbabilityTriple(Triple):
+    """A probability in the base run, in the variant, and their difference."""
+
+    base: float = Field(ge=0, le=1)
+    variant: float = Field(ge=0, le=1)
+    difference: float = Field(ge=-1, le=1)
 
 
 class ProposalChange(Record):
     """A proposal's headline numbers in both runs."""
 
-    acceptance: dict[ActorId, Triple]
-    p_all_veto_accept: Triple
+    acceptance: dict[ActorId, ProbabilityTriple]
+    p_all_veto_accept: ProbabilityTriple
     window_opens: dict[Literal["base", "variant"], Month | None]
 
 
@@ -253,7 +265,7 @@ class WhatifResult(Result):
     proposals: dict[Slug, ProposalChange]
     war_value: dict[ActorId, Triple]
     likely_settlement: dict[Literal["base", "variant"], Slug | None]
-    p_zone_open: Triple | None
+    p_zone_open: ProbabilityTriple | None
     base: AnalyzeResult
     variant: AnalyzeResult
 
@@ -279,17 +291,17 @@ class WhatifResult(Result):
         month0 = base.start_months[0]
         proposals = {
             pid: ProposalChange(
-                acceptance={a: Triple.of(e.p, variant.proposals[pid].acceptance[a].p)
+                acceptance={a: ProbabilityTriple.of(e.p, variant.proposals[pid].acceptance[a].p)
                             for a, e in p.acceptance.items()
                             if a in variant.proposals[pid].acceptance},
-                p_all_veto_accept=Triple.of(p.p_all_veto_accept.p,
-                                            variant.proposals[pid].p_all_veto_accept.p),
+                p_all_veto_accept=ProbabilityTriple.of(
+                    p.p_all_veto_accept.p, variant.proposals[pid].p_all_veto_accept.p),
                 window_opens={"base": p.window.opens,
                               "variant": variant.proposals[pid].window.opens})
             for pid, p in base.proposals.items()}
         line = None
         if base.line is not None and variant.line is not None:
-            line = Triple.of(base.line.p_zone_open.p, variant.line.p_zone_open.p)
+            line = ProbabilityTriple.of(base.line.p_zone_open.p, variant.line.p_zone_open.p)
 
         def likely(r: AnalyzeResult) -> str | None:
             return r.likely_settlement.proposal if r.likely_settlement else None
@@ -300,5 +312,5 @@ class WhatifResult(Result):
             war_value={a: Triple.of(v[month0].mean, variant.war_value[a][month0].mean)
                        for a, v in base.war_value.items()},
             likely_settlement={"base": likely(base), "variant": likely(variant)},
-            p_zone_open=line, base=base, variant=variant,
+            p_zone_open=line, base=base.nested(), variant=variant.nested(),
             run={"base": base.run, "variant": variant.run})

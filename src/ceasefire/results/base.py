@@ -17,7 +17,7 @@ import html
 import json
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from pydantic import Field, PrivateAttr, ValidationError
 
@@ -110,9 +110,19 @@ class Result(Record):
 
     __hash__ = None  # type: ignore[assignment]  # a result holds dicts
 
-    def with_run(self, **run: Any) -> Result:
+    def with_run(self, **run: Any) -> Self:
         """A copy with more run metadata (the per-draw arrays are kept)."""
         copy = self.model_copy(update={"run": {**self.run, **run}})
+        copy._per_draw = self._per_draw
+        return copy
+
+    def nested(self) -> Self:
+        """A copy to nest inside another result, without run metadata.
+
+        The parent's ``run`` holds it instead (DESIGN.md 9.9: two runs with one seed differ
+        only in the top-level ``run``).
+        """
+        copy = self.model_copy(update={"run": {}})
         copy._per_draw = self._per_draw
         return copy
 

@@ -6,10 +6,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ceasefire.errors import InputError
 from ceasefire.results.base import Result
 from ceasefire.results.records import ActorId, Estimate, LikelySettlement, Month, Record, Slug
 
-__all__ = ["DealsResult", "Package", "PackageSolution", "Variant"]
+__all__ = ["Cloud", "DealsResult", "Package", "PackageSolution", "Variant"]
 
 
 class Package(Record):
@@ -78,6 +79,20 @@ class Frontier(Record):
     packages: list[Package]
 
 
+class Cloud(Record):
+    """A fixed-seed sample of packages in the plane of two parties' surpluses, for plots.
+
+    Always holds the packages on that plane's Pareto frontier (``frontier`` marks them).
+    """
+
+    parties: list[ActorId] = Field(min_length=2, max_length=2)
+    surplus: list[tuple[float, float]] = Field(description="Mean surplus of each party, "
+                                               "in its own value units.")
+    p_all_veto_accept: list[float]
+    frontier: list[bool]
+    labels: list[str] = Field(description="Each package's non-default terms.")
+
+
 class Settings(Record):
     """Choices that change the numbers."""
 
@@ -110,6 +125,8 @@ class DealsResult(Result):
     nearest: dict[Slug, dict[str, list[Variant]]] = Field(description=(
         "Proposal id -> distance (number of changed terms, as text) -> packages."))
     frontier: Frontier
+    cloud: Cloud | None = Field(description=(
+        "Packages to plot in the plane of the first two belligerents' surpluses."))
     settings: Settings
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -128,6 +145,35 @@ class DealsResult(Result):
     def space_object(self) -> Any:
         """The :class:`~ceasefire.deals.space.DealSpace`, or None."""
         return (self._per_draw or {}).get("space")
+
+    def every_package(self) -> Any:
+        """Every evaluated package as a pandas table (needs the per-package arrays).
+
+        Columns: ``package`` (its code), one column per issue (the option, categorical),
+        ``p_all_veto_accept`` and its standard error ``p_all_se``, then per actor
+        ``p_accept_<actor>``, ``surplus_<actor>`` and ``veto_<actor>``, and ``robust``.
+        """
+        import pandas as pd
+
+        from ceasefire.results.stats import standard_error
+
+        values, space = self.values, self.space_object
+        if values is None or space is None:
+            raise InputError("every_package: this result has no per-package arrays (it was "
+                             "read from JSON); fix: run the exploration again")
+        options = space.decode(values.codes)
+        data: dict[str, Any] = {"package": values.codes}
+        for i, issue in enumerate(space.issues):
+            data[issue] = pd.Categorical.from_codes(options[:, i], categories=space.options[i])
+        data["p_all_veto_accept"] = values.p_all
+        data["p_all_se"] = standard_error(values.p_all, values.draws)
+        for k, actor in enumerate(self.actors):
+            data[f"p_accept_{actor}"] = values.p_accept[:, k]
+            data[f"surplus_{actor}"] = values.mean_surplus[:, k]
+            data[f"veto_{actor}"] = values.required[:, k]
+        if values.robust is not None:
+            data["robust"] = values.robust
+        return pd.DataFrame(data)
 
     def headline(self) -> str:
         """The zone's size and the likely settlement."""

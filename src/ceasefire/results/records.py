@@ -22,6 +22,7 @@ __all__ = [
     "Month",
     "Name",
     "Record",
+    "ShareSummary",
     "Slug",
     "Summary",
 ]
@@ -69,6 +70,18 @@ class Summary(Record):
     p10: float
     p50: float
     p90: float
+
+
+_SHARE = Field(ge=-1e-9, le=1 + 1e-9)  # a share, up to rounding (paths can end at 1 + 1e-16)
+
+
+class ShareSummary(Summary):
+    """A share over draws (a fraction in [0, 1]): its mean and percentiles."""
+
+    mean: float = _SHARE
+    p10: float = _SHARE
+    p50: float = _SHARE
+    p90: float = _SHARE
 
 
 class Bands(Record):

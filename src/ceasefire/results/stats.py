@@ -48,18 +48,18 @@ def summary(samples: np.ndarray) -> Summary:
     return Summary(mean=float(samples.mean()), p10=float(p10), p50=float(p50), p90=float(p90))
 
 
-def summaries(values: np.ndarray) -> Callable[..., Summary]:
+def summaries(values: np.ndarray, record: type[Summary] = Summary) -> Callable[..., Summary]:
     """Summaries of every series of ``values[..., draws]`` at once; index them by position.
 
     One vectorised percentile call instead of one per series; each equals
-    :func:`summary` of its series.
+    :func:`summary` of its series. ``record`` is the type made (e.g. a share's).
     """
     mean = values.mean(axis=-1)
     p10, p50, p90 = np.percentile(values, [10, 50, 90], axis=-1)
 
     def at(*index: int) -> Summary:
-        return Summary(mean=float(mean[index]), p10=float(p10[index]), p50=float(p50[index]),
-                       p90=float(p90[index]))
+        return record(mean=float(mean[index]), p10=float(p10[index]), p50=float(p50[index]),
+                      p90=float(p90[index]))
 
     return at
 

@@ -60,8 +60,10 @@ def analyze(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
         tell("stakeholder forecast", 0.9)
         extra["forecast"] = scenario_forecast(prepared.scenario)
     wall = dict(result.run["wall_s"], total=round(time.perf_counter() - start, 4))
-    typed = result.model_copy(update={**extra, "run": {**result.run, "wall_s": wall,
-                                                       "workers": options.workers}})
+    run = {**result.run, "wall_s": wall, "workers": options.workers,
+           **{name: part.run for name, part in extra.items()}}
+    typed = result.model_copy(update={**{name: part.nested() for name, part in extra.items()},
+                                      "run": run})
     typed._per_draw = result.per_draw
     tell("done", 1.0)
     return typed
