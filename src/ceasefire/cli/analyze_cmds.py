@@ -311,36 +311,60 @@ def calibrate_command(
                               help="Monte Carlo draws (at most 100,000)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Root seed."),
     months: int = typer.Option(6, "--months", min=1, max=48, help="First months to summarise."),
+    record: Path | None = typer.Option(None, "--record", help="A record CSV to set beside the "
+                                       "model (default: a built-in scenario's own)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Show what the model says about the first months, to set beside the record.
+    """Show what the model says about the first months, beside the record.
 
     Monthly gains and daily casualties of each belligerent, oil and gas revenue in month
-    0 against its reference level, and when each fortified region falls.
+    0 against its reference level, and when each fortified region falls; beside them, the
+    observations of the record dated up to the scenario's date.
     """
     from ceasefire.workflows import calibrate
 
-    result = calibrate(scenario, draws=draws, rng=seed, months=months)
+    result = calibrate(scenario, draws=draws, rng=seed, months=months, record=record)
     if as_json:
         common.print_json(result.to_dict())
         return
     console = common.human_console(as_json)
-    table = common.table("quantity", "model: p10 / p50 / p90", wrap=("quantity",),
+    table = common.table("quantity", "model: p10 / p50 / p90", "record", wrap=("quantity",
+                                                                           "record"),
                          title=f"{result.scenario.id}: the first {months} months",
                          numbers=("model: p10 / p50 / p90",))
 
     def bands(b: Summary, fmt: str) -> str:
         return " / ".join(format(getattr(b, k), fmt) for k in ("p10", "p50", "p90"))
 
+    def observed(metric: str, fmt: str) -> str:
+        rows = [r for r in result.record if r.metric == metric]
+        if not rows:
+            return "—"
+        values = ", ".join(format(r.value, fmt) for r in rows)
+        return f"{values} ({rows[0].date:%Y-%m} to {rows[-1].date:%Y-%m})" if len(rows) > 1 \
+            else f"{values} ({rows[0].date:%Y-%m})"
+
     for actor, b in result.gains_km2_per_month.items():
-        table.add_row(text(f"{actor} gains, km² a month"), bands(b, ",.0f"))
+        table.add_row(text(f"{actor} gains, km² a month"), bands(b, ",.0f"),
+                      observed(f"gains_km2.{actor}", ",.0f"))
     for actor, b in result.casualties_per_day.items():
-        table.add_row(text(f"{actor} casualties a day"), bands(b, ",.0f"))
+        table.add_row(text(f"{actor} casualties a day"), bands(b, ",.0f"),
+                      observed(f"casualties_per_day.{actor}", ",.0f"))
     for actor, b in result.revenue_vs_reference.items():
-        table.add_row(text(f"{actor} oil and gas revenue in month 0 against its reference"),
-                      bands(b, "+.1%"))
+        table.add_row(text(f"{actor} oil and gas revenue in month 0 against a year before"),
+                      bands(b, "+.1%"), observed(f"oil_gas_revenue_change.{actor}", "+.1%"))
     for region, fall in result.months_to_fall.items():
         when = ("holds out in every draw" if fall.month_p50 is None
                 else f"month {fall.month_p50:.0f} (median)")
-        table.add_row(text(f"{region} falls ({fall.taken.p:.0%} of draws)"), when)
+        table.add_row(text(f"{region} falls ({fall.taken.p:.0%} of draws)"), when, "—")
     console.print(table)
+    sources = sorted({r.source for r in result.record})
+    if sources:
+        common.hanging(console, "record: ", "observations dated up to the scenario's date, "
+                       "a calibration check rather than a forecast test; sources: "
+                       + ", ".join(sources) + " (`ceasefire evidence` shows each claim)")
+    if months > result.horizon_months:
+        common.hanging(console, "note: ", f"months {result.horizon_months + 1} to {months} lie "
+                       f"beyond the scenario's {result.horizon_months}-month reporting horizon: "
+                       "they are simulated (the engines look 13 months further, for deals "
+                       "signed up to a year ahead) but no report shows them")

@@ -8,19 +8,22 @@ level, and how long each fortified region holds out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ceasefire.dynamics.war import DAYS_PER_MONTH, WarPaths, simulate_war
 from ceasefire.results import CalibrateResult, ScenarioMeta
-from ceasefire.results.calibrate import Fall
+from ceasefire.results.calibrate import Fall, RecordRow
 from ceasefire.results.stats import estimate, summary
 from ceasefire.scenario.compile import CompiledScenario
+from ceasefire.scenario.record import Observation
 
 __all__ = ["calibrate"]
 
 
 def calibrate(compiled: CompiledScenario, expected: WarPaths, *, months: int = 6,
-              ) -> CalibrateResult:
+              record: Sequence[Observation] = ()) -> CalibrateResult:
     """Summarise the model's first ``months`` months for comparison with the record.
 
     ``gains_km2_per_month`` and ``casualties_per_day`` are per belligerent (mean over the
@@ -29,7 +32,8 @@ def calibrate(compiled: CompiledScenario, expected: WarPaths, *, months: int = 6
     (``oil_gas_revenue_per_month``, the level a year earlier), minus one;
     ``months_to_fall`` is, per fortified region with a front, the share of draws in which
     its attacker comes to hold 90 % of it within the simulated months on the expected
-    path, and the median month it does.
+    path, and the median month it does. ``record`` holds the observations to set beside
+    them; those dated on or before the scenario's ``as_of`` with a matching metric are kept.
     """
     scenario = compiled.scenario
     realised = simulate_war(compiled, noise=True)
@@ -55,7 +59,13 @@ def calibrate(compiled: CompiledScenario, expected: WarPaths, *, months: int = 6
         taken = first >= 0
         fall[region.id] = Fall(taken=estimate(taken),
                                month_p50=float(np.median(first[taken])) if taken.any() else None)
+    kinds = {"gains_km2": gains, "casualties_per_day": casualties,
+             "oil_gas_revenue_change": revenue}
+    beside = [RecordRow(**o.model_dump()) for o in record if o.date <= scenario.as_of
+              and o.metric.split(".")[0] in kinds and o.metric.split(".")[1] in
+              kinds[o.metric.split(".")[0]]]
     return CalibrateResult(scenario=ScenarioMeta.of(scenario), seed=compiled.seed,
                            draws=compiled.draws, months=months, gains_km2_per_month=gains,
                            casualties_per_day=casualties, revenue_vs_reference=revenue,
-                           months_to_fall=fall)
+                           months_to_fall=fall, record=sorted(beside, key=lambda r: r.date),
+                           horizon_months=scenario.horizon_months)

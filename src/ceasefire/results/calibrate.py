@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -9,7 +10,7 @@ from pydantic import Field
 from ceasefire.results.base import Result
 from ceasefire.results.records import ActorId, Estimate, Record, Slug, Summary
 
-__all__ = ["CalibrateResult", "Fall"]
+__all__ = ["CalibrateResult", "Fall", "RecordRow"]
 
 
 class Fall(Record):
@@ -18,6 +19,15 @@ class Fall(Record):
     taken: Estimate = Field(description="P(it falls within the simulated months).")
     month_p50: float | None = Field(ge=0, description=(
         "Median month it falls, over draws where it does (None: it never does)."))
+
+
+class RecordRow(Record):
+    """An observation of the record (DESIGN.md 9.21) to set beside the model."""
+
+    date: dt.date
+    metric: str
+    value: float
+    source: str
 
 
 class CalibrateResult(Result):
@@ -34,12 +44,17 @@ class CalibrateResult(Result):
     revenue_vs_reference: dict[ActorId, Summary] = Field(description=(
         "Oil and gas revenue in month 0 as a fraction of its reference level, minus one."))
     months_to_fall: dict[Slug, Fall]
+    record: list[RecordRow] = Field(description=(
+        "The observations of the scenario's record dated on or before its as_of, for the "
+        "metrics above (gains_km2, casualties_per_day, oil_gas_revenue_change)."))
+    horizon_months: int = Field(ge=1, description="The scenario's reporting horizon.")
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
         "gains_km2_per_month": ("gains_km2_per_month", "*actor"),
         "casualties_per_day": ("casualties_per_day", "*actor"),
         "revenue_vs_reference": ("revenue_vs_reference", "*actor"),
         "months_to_fall": ("months_to_fall", "*region"),
+        "record": ("record", "*row"),
     }
 
     def headline(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ from ceasefire.deals import DealOptions, explore_deals
 from ceasefire.dynamics.calibration import calibrate as calibrate_engine
 from ceasefire.errors import InputError
 from ceasefire.results import CalibrateResult, DealsResult
+from ceasefire.scenario.record import builtin_record, read_record
 from ceasefire.workflows.prepare import ScenarioSource, prepare
 
 __all__ = ["calibrate", "explore"]
@@ -33,8 +35,12 @@ def explore(scenario: ScenarioSource, options: DealOptions | None = None, *,
 
 
 def calibrate(scenario: ScenarioSource, *, draws: int = 2000,
-              rng: int | np.random.Generator | None = 0, months: int = 6) -> CalibrateResult:
-    """The model's first ``months`` months, to set beside the record (DESIGN.md 9.17)."""
+              rng: int | np.random.Generator | None = 0, months: int = 6,
+              record: str | Path | None = None) -> CalibrateResult:
+    """The model's first ``months`` months, to set beside the record (DESIGN.md 9.17).
+
+    ``record`` is a record CSV (DESIGN.md 9.21); by default a built-in scenario's own.
+    """
     if not 1 <= draws <= 100_000:
         raise InputError(f"draws: got {draws}; allowed: 1 to 100,000")
     start = time.perf_counter()
@@ -43,5 +49,8 @@ def calibrate(scenario: ScenarioSource, *, draws: int = 2000,
     if not 1 <= months <= simulated:
         raise InputError(f"months: got {months}; allowed: 1 to {simulated} (the months "
                          f"simulated for {prepared.scenario.id}: its horizon plus 13)")
-    result = calibrate_engine(prepared.compiled, prepared.expected, months=months)
+    observations = (read_record(record) if record is not None
+                    else builtin_record(prepared.scenario.id) or ())
+    result = calibrate_engine(prepared.compiled, prepared.expected, months=months,
+                              record=observations)
     return result.with_run(wall_s={"total": round(time.perf_counter() - start, 4)})
