@@ -1,6 +1,7 @@
 """Benchmarks of the bargaining core (issue #3): dynamics throughput and analyze end to end.
 
 Run: python benchmarks/bench_core.py [--scenario alaska-2025] [--draws 10000] [--repeat 3]
+[--workers 2]
 
 Targets on 2 cores: dynamics at least 20 million region-month-draw updates a second;
 ``analyze`` with 10,000 draws under 5 s including the report (DESIGN 9.12: the leverage
@@ -16,10 +17,10 @@ import time
 from pathlib import Path
 
 from ceasefire._memory import keep_freed_memory
-from ceasefire.analysis import analyze
 from ceasefire.dynamics import simulate_war
 from ceasefire.scenario import load_scenario
 from ceasefire.scenario.compile import compile_scenario
+from ceasefire.workflows import analyze
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="alaska-2025")
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     keep_freed_memory()
     scenario = load_scenario(args.scenario)
@@ -59,17 +61,16 @@ def main() -> None:
     rows.append(("compile (sample parameters)", seconds, ""))
 
     def end_to_end() -> object:
-        from ceasefire.report.html import write_report
-        from ceasefire.report.sections import extra_sections
+        from ceasefire.report import write_report
 
-        result = analyze(scenario, draws=args.draws, rng=1)
-        result.to_dict()
+        result = analyze(scenario, rng=1, draws=args.draws, workers=args.workers)
+        result.to_json()
         with tempfile.TemporaryDirectory() as folder:
-            write_report(result, Path(folder), sections=extra_sections(result))
+            write_report(result, scenario, Path(folder))
         return result
 
     seconds, result = timed(end_to_end, args.repeat)
-    parts = ", ".join(f"{k} {v:.2f}" for k, v in result.wall_s.items())
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in result.run["wall_s"].items())
     rows.append((f"analyze {args.draws} draws + report", seconds, f"({parts} s)"))
     print(f"{'benchmark':<40} {'seconds':>8}  note")
     for name, seconds, note in rows:
