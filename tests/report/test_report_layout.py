@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import pairwise
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import numpy as np
 import pytest
 
-from ceasefire.analysis import analyze
+from ceasefire import DealOptions, analyze
 from ceasefire.report import figures
 from ceasefire.report.html import render_report
 from ceasefire.report.sections import extra_sections
@@ -34,14 +34,25 @@ def _ids(page: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def result():
-    return analyze("tutorial", draws=100, rng=4, decomposition_draws=10)
+def scenario():
+    return load_scenario("tutorial")
 
 
-def test_every_id_in_the_page_is_unique(result):
+@pytest.fixture(scope="module")
+def result(scenario):
+    return analyze(scenario, draws=100, rng=4, decomposition_draws=10)
+
+
+@pytest.fixture(scope="module")
+def with_deals(scenario):
+    return analyze(scenario, draws=100, rng=4, decomposition_draws=10,
+                   deals=DealOptions(draws=50))
+
+
+def test_every_id_in_the_page_is_unique(with_deals, scenario):
     # The extra sections once gave their figure the section's own id: plotly drew into
     # the section, blanking "Forecast trajectories" and squashing the Pareto plot.
-    page = render_report(result, sections=extra_sections(result, deals_draws=50))
+    page = render_report(with_deals, scenario)
     ids = _ids(page)
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert {"extra-1", "extra-2", "fig-extra-2", "extra-4", "fig-extra-4"} <= set(ids)
@@ -50,8 +61,9 @@ def test_every_id_in_the_page_is_unique(result):
         assert f'document.getElementById("{figure_id}")' in page
 
 
-def test_wide_tables_scroll_in_their_own_box(result):
-    page = render_report(result, sections=extra_sections(result))
+def test_wide_tables_scroll_in_their_own_box(result, scenario):
+    page = render_report(result, scenario)
+    assert "Stakeholder forecast" in page  # its table too
     assert page.count("<table") == page.count('<div class="table-wrap"><table')
 
 
@@ -71,9 +83,10 @@ def _with_fronts(n: int):
 
 def test_thirty_fronts_draw_one_panel_each():
     # plotly refused: "Vertical spacing cannot be greater than (1 / (rows - 1))"
-    a = analyze(_with_fronts(30), draws=30, rng=1, decomposition_draws=5)
-    fig = figures.control_figure(a)
-    contested = sum(r.front is not None for r in a.scenario.regions)
+    s = _with_fronts(30)
+    a = analyze(s, draws=30, rng=1, decomposition_draws=5)
+    fig = figures.control_figure(a, s)
+    contested = sum(r.front is not None for r in s.regions)
     assert contested > 30
     assert len(fig.data) == 2 * contested  # a band and a median per region
     narrow = figures.narrow_layout(fig)
@@ -82,8 +95,8 @@ def test_thirty_fronts_draw_one_panel_each():
     assert len(set(np.round(tops, 9))) == contested  # one column, nothing stacked twice
 
 
-def test_narrow_layout_stacks_a_grid_in_one_column(result):
-    fig = figures.war_value_figure(result)
+def test_narrow_layout_stacks_a_grid_in_one_column(result, scenario):
+    fig = figures.war_value_figure(result, scenario)
     wide = fig.layout.to_plotly_json()
     narrow = figures.narrow_layout(fig)
     keep = len(figures.stakeholders(result))
@@ -100,8 +113,8 @@ def test_narrow_layout_stacks_a_grid_in_one_column(result):
     assert narrow["height"] > wide["height"]
 
 
-def test_a_single_plot_keeps_its_layout(result):
-    assert figures.narrow_layout(figures.gains_figure(result)) is None
+def test_a_single_plot_keeps_its_layout(result, scenario):
+    assert figures.narrow_layout(figures.gains_figure(result, scenario)) is None
 
 
 def test_long_labels_are_cut_and_wrapped_in_linear_time():
@@ -118,47 +131,57 @@ def test_a_ten_megabyte_name_gives_a_bounded_report():
     s = load_scenario("tutorial")
     actors = list(s.actors)
     actors[0] = actors[0].model_copy(update={"name": "<i>" + "N" * 10_000_000})
-    a = analyze(s.model_copy(update={"actors": actors}), draws=30, rng=1,
-                decomposition_draws=5)
-    page = render_report(a)
-    base = render_report(analyze(s, draws=30, rng=1, decomposition_draws=5))
+    big = s.model_copy(update={"actors": actors})
+    a = analyze(big, draws=30, rng=1, decomposition_draws=5)
+    page = render_report(a, big)
+    base = render_report(analyze(s, draws=30, rng=1, decomposition_draws=5), s)
     assert len(page) < len(base) + 50_000
     assert "N" * 20_000 not in page
     assert "<i>NNN" not in page  # escaped, never markup
 
 
-def test_one_colour_per_party_everywhere(result):
-    colours = figures.actor_colours(result)
+def test_one_colour_per_party_everywhere(result, with_deals, scenario):
+    colours = figures.actor_colours(scenario)
     assert len(set(colours.values())) == len(colours)
-    first, second = result.scenario.belligerents[:2]
+    first, second = scenario.belligerents[:2]
     assert (colours[first], colours[second]) == (figures.FIRST_COLOUR, figures.SECOND_COLOUR)
     # stakeholder ids that are not actors never take an actor's colour
-    extra = figures.actor_colours(result, others=["Mediator", "Patron"])
+    extra = figures.actor_colours(scenario, others=["Mediator", "Patron"])
     assert {k: extra[k] for k in colours} == colours
     assert not {extra["Mediator"], extra["Patron"]} & set(colours.values())
-    sections = dict(extra_sections(result, deals_draws=50))
+    sections = dict(extra_sections(with_deals, scenario))
     pareto = next(v for k, v in sections.items() if k.startswith("Pareto"))
     assert pareto.layout.xaxis.title.font.color == colours[first]
-    acceptance = figures.acceptance_figure(result)
+    assert pareto.layout.yaxis.title.font.color == colours[second]
+    # a stakeholder linked to an actor is drawn in that actor's colour
+    trajectories = sections["Forecast trajectories"]
+    linked = {name: info.actor for name, info in with_deals.forecast.stakeholders.items()
+              if info.actor is not None}
+    assert linked
+    drawn = {trace.name: trace.line.color for trace in trajectories.data
+             if trace.name in linked}
+    assert drawn and all(colour == colours[linked[name]] for name, colour in drawn.items())
+    acceptance = figures.acceptance_figure(result, scenario)
     for trace in acceptance.data[:-1]:
         assert trace.marker.color == colours[trace.name.split()[0]]
 
 
-def test_every_value_axis_names_its_unit(result):
+def test_every_value_axis_names_its_unit(result, scenario):
+    r, s = result, scenario
     checks = {
-        "control": (figures.control_figure(result), "% of area"),
-        "gains": (figures.gains_figure(result), "km²"),
-        "war values": (figures.war_value_figure(result), "value units"),
-        "parts": (figures.war_value_parts_figure(result), "value units"),
-        "line": (figures.line_figure(result), "value units"),
+        "control": (figures.control_figure(r, s), "% of area"),
+        "gains": (figures.gains_figure(r, s), "km²"),
+        "war values": (figures.war_value_figure(r, s), "value units"),
+        "parts": (figures.war_value_parts_figure(r, s), "value units"),
+        "line": (figures.line_figure(r, s), "value units"),
     }
     for name, (fig, unit) in checks.items():
         layout = fig.layout.to_plotly_json()
         titles = [axis["title"]["text"] for key, axis in layout.items()
                   if key.startswith("yaxis") and "title" in axis]
         assert titles and all(unit in t for t in titles), name
-    assert "% of draws" in figures.acceptance_figure(result).layout.xaxis.title.text
-    lever = figures.leverage_figure(result)
+    assert "% of draws" in figures.acceptance_figure(r, s).layout.xaxis.title.text
+    lever = figures.leverage_figure(r, s)
     notes = " ".join(a.text.replace("<br>", " ") for a in lever.layout.annotations)
     assert "percentage points" in notes and "value units" in notes
     assert "% of W" not in notes
