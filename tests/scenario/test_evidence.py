@@ -70,4 +70,4 @@ def test_normalize_path():
 def test_tutorial_front_claim_supports_the_fronts():
     index = evidence_index(load_scenario("tutorial"))
     assert "regions.east-valley.front.base_gain_km2" in index["tutorial-front"]
-    assert "stakeholders.actors.North.capability" in index["tutorial-stakeholders"]
+    assert "stakeholders.actors.north.capability" in index["tutorial-stakeholders"]
