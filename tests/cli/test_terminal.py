@@ -234,7 +234,7 @@ def _examples() -> list[tuple[str, str]]:
 def test_every_command_has_an_example():
     commands = {name for name, _ in _examples()}
     assert commands >= {"scenarios", "show", "validate", "new", "schema", "evidence",
-                        "analyze", "whatif", "calibrate", "deals", "forecast"}
+                        "analyze", "whatif", "calibrate", "deals", "forecast", "report"}
 
 
 _SLOW = {"analyze", "whatif", "calibrate", "report"}

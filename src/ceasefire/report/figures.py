@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ceasefire.errors import CeasefireError
+from ceasefire.results.analyze import P_STAR  # the threshold p* (DESIGN.md section 9.7)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -57,8 +58,6 @@ __all__ = [
     "wrap",
 ]
 
-P_STAR = 0.5
-"""The acceptance threshold p* that opens a bargaining window (DESIGN.md section 9.7)."""
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 """Fonts installed with the system: the report loads no web font."""
