@@ -100,10 +100,44 @@ def test_rubinstein_reference_values():
     assert rubinstein_share(0.9, 0.9) == pytest.approx(1 / 1.9)
 
 
+_GRID = np.linspace(0.0, 100.0, 1001)
+
+
+def _split(gainer, loser, d_gainer=0.9, d_loser=0.9):
+    net_g, net_l = gainer(_GRID)[:, None], loser(_GRID)[:, None]
+    return rubinstein_split(_GRID, net_g, net_l, np.array([d_gainer]), np.array([d_loser]))
+
+
 def test_rubinstein_split_of_a_closed_zone_is_empty():
-    split = rubinstein_split(np.array([60.0]), np.array([40.0]), np.array([0.9]),
-                             np.array([0.9]))
+    split = _split(lambda x: x - 60, lambda x: 40 - x)
+    assert split.low[0] == 60 and split.high[0] == 40
     assert not split.open[0] and np.isnan(split.gainer_first[0])
+
+
+def test_rubinstein_split_of_linear_surpluses_is_the_split_of_the_zone():
+    # S_g = x - 30, S_l = 70 - x: the gainer's share of the surpluses is (x - 30) / 40
+    split = _split(lambda x: x - 30, lambda x: 70 - x)
+    share = rubinstein_share(0.9, 0.9)
+    assert split.low[0] == 30 and split.high[0] == 70
+    assert split.gainer_first[0] == pytest.approx(30 + 40 * share, abs=1e-9)
+    assert split.loser_first[0] == pytest.approx(70 - 40 * share, abs=1e-9)
+
+
+def test_rubinstein_splits_the_surpluses_not_x():
+    # the gainer values land twice as much: S_g = 2(x - 30), S_l = 70 - x, and its share
+    # 2(x - 30) / (x + 10) equals s at x = (60 + 10 s) / (2 - s), not at 30 + 40 s
+    split = _split(lambda x: 2 * (x - 30), lambda x: 70 - x)
+    s = rubinstein_share(0.9, 0.9)
+    assert split.gainer_first[0] == pytest.approx((60 + 10 * s) / (2 - s), abs=1e-3)
+    assert abs(split.gainer_first[0] - (30 + 40 * s)) > 5
+    # the loser first: the loser's share is s, so the gainer's is 1 - s
+    assert split.loser_first[0] == pytest.approx((60 + 10 * (1 - s)) / (1 + s), abs=1e-3)
+
+
+def test_more_patience_moves_the_split_towards_a_party():
+    base = _split(lambda x: x - 30, lambda x: 70 - x, 0.9, 0.9).gainer_first[0]
+    patient = _split(lambda x: x - 30, lambda x: 70 - x, 0.95, 0.9).gainer_first[0]
+    assert patient > base
 
 
 def test_deal_without_hazard_is_a_plain_discounted_stream():

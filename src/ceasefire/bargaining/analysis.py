@@ -221,17 +221,18 @@ def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any],
     net = line_net_surplus(compiled, paths, context, issue, grid, parties).net
     actors = [a.id for a in s.actors]
     g, lo = actors.index(issue.line.gainer), actors.index(issue.line.loser)
-    ok_gainer = net[:, 0] >= 0
-    ok_loser = net[:, 1] >= 0
-    # the least the gainer accepts, the most the loser concedes (inf/-inf: none)
-    low = np.where(ok_gainer.any(0), grid[np.argmax(ok_gainer, axis=0)], np.inf)
-    high = np.where(ok_loser.any(0), grid[len(grid) - 1 - np.argmax(ok_loser[::-1], axis=0)],
-                    -np.inf)
     params = core["params"]
-    split = rubinstein_split(low, high, params.discount[g], params.discount[lo])
+    split = rubinstein_split(grid, net[:, 0], net[:, 1], params.discount[g],
+                             params.discount[lo])
+    index = {r.id: k for k, r in enumerate(s.regions)}
+    regions = [index[r] for r in issue.line.regions]
+    loser = s.belligerents.index(issue.line.loser)
+    held = (paths.control[0][regions][:, loser] * paths.area_km2[regions]).sum(0)
     return {"issue": issue.id, "gainer": issue.line.gainer, "loser": issue.line.loser,
             "grid": grid, "net": net, "parties": parties, "split": split,
-            "named": {o.id: o.x for o in issue.options}}
+            "named": {o.id: o.x for o in issue.options},
+            "modelled_area_km2": float(held.mean()),
+            "reference_area_km2": float(s.point(issue.line.reference_area_km2))}
 
 
 def _solutions(compiled: CompiledScenario, now: PackageValues) -> dict[str, Any]:

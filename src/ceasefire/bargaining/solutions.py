@@ -127,9 +127,10 @@ def rubinstein_share(delta_proposer: np.ndarray | float,
 class RubinsteinSplit:
     """Rubinstein's split of the zone of agreement on the line question, per draw.
 
-    ``low`` is the gainer's reservation point (the least it accepts), ``high`` the
-    loser's (the most it concedes); where ``low <= high`` the zone is open and the
-    split gives ``gainer_first`` and ``loser_first``, the line under each proposer order.
+    ``low`` is the gainer's reservation point (the least line it accepts; ``inf``: none),
+    ``high`` the loser's (the most it concedes; ``-inf``: none); where ``low <= high``
+    the zone is open and the split gives ``gainer_first`` and ``loser_first``, the line
+    under each proposer order (NaN where the zone is shut).
     """
 
     low: np.ndarray
@@ -139,25 +140,64 @@ class RubinsteinSplit:
     loser_first: np.ndarray
 
 
-def rubinstein_split(low: np.ndarray, high: np.ndarray, delta_gainer: np.ndarray,
-                     delta_loser: np.ndarray) -> RubinsteinSplit:
-    r"""Split the interval between the parties' reservation points on the line.
+def rubinstein_split(grid: np.ndarray, net_gainer: np.ndarray, net_loser: np.ndarray,
+                     delta_gainer: np.ndarray, delta_loser: np.ndarray) -> RubinsteinSplit:
+    r"""Rubinstein's split of the surpluses along the line question (MODELS.md section 3).
 
+    ``net_gainer`` and ``net_loser`` ``[grid, draws]`` are each party's net surplus from a
+    line at ``grid`` (deal value minus continuation value, in its own units). A party
+    accepts the lines where its net surplus is at least 0; the zone is where both do.
     Fighting goes on while they talk, so it is the inside option (Binmore, Rubinstein &
-    Wolinsky 1986): what is split is :math:`[x_{low}, x_{high}]`, one round a month. The
-    gainer proposing first takes the share :func:`rubinstein_share` of the interval.
+    Wolinsky 1986), one round a month. Each party's surplus is in its own units and not
+    linear in x, so what is split is the surplus, not x: with the gainer proposing first
+    the line is the x in the zone where the gainer's share of the summed surpluses,
+
+    .. math:: rac{S_g(x)}{S_g(x) + S_l(x)} = rac{1 - \delta_l}{1 - \delta_g \delta_l},
+
+    its Rubinstein share (:func:`rubinstein_share`); with the loser first, where the
+    loser's share equals its own. The share rises with x (the gainer's surplus grows as the
+    loser's shrinks), so the crossing is found on the grid and interpolated linearly;
+    where the share never reaches the target, the nearest end of the zone is taken.
 
     References
     ----------
-    Rubinstein, A. (1982); Binmore, K., Rubinstein, A. & Wolinsky, A. (1986) The Nash
-    bargaining solution in economic modelling. *RAND J. Economics* 17(2): 176-188.
+    Rubinstein, A. (1982) Perfect equilibrium in a bargaining model. *Econometrica* 50(1);
+    Binmore, K., Rubinstein, A. & Wolinsky, A. (1986) The Nash bargaining solution in
+    economic modelling. *RAND J. Economics* 17(2): 176-188.
     """
+    grid = np.asarray(grid, dtype=float)
+    ok_gainer, ok_loser = net_gainer >= 0, net_loser >= 0
+    # the least the gainer accepts, the most the loser concedes (inf/-inf: none)
+    low = np.where(ok_gainer.any(0), grid[np.argmax(ok_gainer, axis=0)], np.inf)
+    high = np.where(ok_loser.any(0), grid[len(grid) - 1 - np.argmax(ok_loser[::-1], axis=0)],
+                    -np.inf)
     is_open = high - low >= 0
-    low_, high_ = np.where(is_open, low, 0.0), np.where(is_open, high, 0.0)
-    width = high_ - low_
-    gainer_first = low_ + width * rubinstein_share(delta_gainer, delta_loser)
-    loser_first = high_ - width * rubinstein_share(delta_loser, delta_gainer)
-    nan = np.full(np.shape(width), np.nan)
+    zone = ok_gainer & ok_loser
+    gain, lose = np.maximum(net_gainer, 0.0), np.maximum(net_loser, 0.0)
+    total = gain + lose
+    share = np.where(total > 0, gain / np.where(total > 0, total, 1.0), 0.5)
+    gainer_first = _crossing(grid, share, zone, rubinstein_share(delta_gainer, delta_loser))
+    loser_first = _crossing(grid, share, zone, 1 - rubinstein_share(delta_loser, delta_gainer))
+    nan = np.full(np.shape(low), np.nan)
     return RubinsteinSplit(low=low, high=high, open=is_open,
                            gainer_first=np.where(is_open, gainer_first, nan),
                            loser_first=np.where(is_open, loser_first, nan))
+
+
+def _crossing(grid: np.ndarray, share: np.ndarray, zone: np.ndarray,
+              target: np.ndarray) -> np.ndarray:
+    """Per draw, the x in the zone where ``share[grid, draws]`` first reaches ``target``."""
+    inside = np.where(zone, share, np.nan)
+    reached = zone & (share >= target[None])
+    first = np.argmax(reached, axis=0)
+    any_reached = reached.any(0)
+    last_in = len(grid) - 1 - np.argmax(zone[::-1], axis=0)
+    first_in = np.argmax(zone, axis=0)
+    k = np.where(any_reached, first, last_in)
+    previous = np.maximum(k - 1, 0)
+    draws = np.arange(share.shape[1])
+    s1, s0 = inside[k, draws], inside[previous, draws]
+    step = np.where(any_reached & (k > first_in) & np.isfinite(s0) & (s1 > s0),
+                    (target - s0) / np.where(s1 > s0, s1 - s0, 1.0), 1.0)
+    x = grid[previous] + np.clip(step, 0.0, 1.0) * (grid[k] - grid[previous])
+    return np.where(any_reached & (k == first_in), grid[first_in], x)

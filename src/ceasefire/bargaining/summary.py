@@ -172,7 +172,9 @@ def _line(a: Analysis) -> LineQuestion:
     net = line["net"]  # [grid, (gainer, loser), draws]
     return LineQuestion(
         issue=line["issue"], gainer=line["gainer"], loser=line["loser"],
-        named_lines=line["named"], p_zone_open=estimate(split.open),
+        modelled_area_km2=line["modelled_area_km2"],
+        reference_area_km2=line["reference_area_km2"], named_lines=line["named"],
+        p_zone_open=estimate(split.open),
         gainer_reservation=_finite_summary(split.low),
         loser_reservation=_finite_summary(split.high),
         p_gainer_accepts_some_line=estimate(np.isfinite(split.low)),

@@ -207,9 +207,15 @@ def _print_line(console: Console, line: LineQuestion) -> None:
                    f"{_pct(line.p_zone_open)} of draws")
     rub = line.rubinstein
     if rub.gainer_first is not None and rub.loser_first is not None:
-        common.hanging(console, "  ", f"Rubinstein's split: x = {rub.gainer_first.p50:.0f} "
-                       f"if {gainer} proposes first, {rub.loser_first.p50:.0f} if {loser} "
-                       "does (medians over draws with a zone)")
+        common.hanging(console, "  ", f"Rubinstein's split of the surpluses: x = "
+                       f"{rub.gainer_first.p50:.0f} if {gainer} proposes first, "
+                       f"{rub.loser_first.p50:.0f} if {loser} does (medians over draws with a "
+                       "zone)")
+    scale = line.modelled_area_km2 / line.reference_area_km2
+    common.hanging(console, "  ", f"x = 100 is {loser}'s {line.modelled_area_km2:,.0f} km² "
+                   f"in the line's regions at month 0; the cited figure is "
+                   f"{line.reference_area_km2:,.0f} km², so x on the cited scale is "
+                   f"{scale:.2f} × x")
 
 
 def _print_levers(console: Console, result: AnalyzeResult, top: int = 5) -> None:

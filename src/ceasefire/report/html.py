@@ -399,9 +399,12 @@ def _line(r: AnalyzeResult, s: Scenario) -> str:
             "a fixed order. Each curve is a party's net surplus from a line at x signed now "
             "(deal value minus war value minus ratification margin; median and 10th–90th "
             "percentile band): the party accepts the lines where its curve is above zero. "
-            "Dashed: median reservation lines; solid: Rubinstein's split of the zone of "
-            "agreement under each proposer order (median over the draws where the zone is "
-            "open); dotted: the scenario's named lines."),
+            "Dashed: median reservation lines; solid: Rubinstein's split of the surpluses "
+            "under each proposer order, the line at which the proposer's share of the summed "
+            "surpluses is its Rubinstein share (median over the draws where the zone is "
+            "open); dotted: the scenario's named lines. x = 100 is the "
+            f"{line.modelled_area_km2:,.0f} km² {loser} holds in these regions in the model; "
+            f"the cited figure is {line.reference_area_km2:,.0f} km²."),
         _figure(fig, "fig-line") if fig is not None else "",
         _table(["", "x (median)", "share of draws"], rows, numeric=(1, 2)),
         _caption(f"The zone of agreement is open (some line both accept) in {zone.p:.1%} "

@@ -117,7 +117,11 @@ class WarValueParts(Record):
 
 
 class Rubinstein(Record):
-    """Rubinstein's split of the line, under each proposer order (over draws with a zone)."""
+    """Rubinstein's split of the surpluses along the line, under each proposer order.
+
+    The line x at which the proposer's share of the summed surpluses is its Rubinstein
+    share (MODELS.md section 3), over the draws with a zone.
+    """
 
     gainer_first: Summary | None
     loser_first: Summary | None
@@ -129,6 +133,11 @@ class LineQuestion(Record):
     issue: Slug
     gainer: ActorId
     loser: ActorId
+    modelled_area_km2: float = Field(ge=0, description=(
+        "The loser's mean holdings at month 0 in the line's regions: x = 100 is all of it."))
+    reference_area_km2: float = Field(gt=0, description=(
+        "The scenario's cited size of what is at stake (9,000 km² of Donetsk for "
+        "alaska-2025); x times modelled / reference is the line on the cited scale."))
     named_lines: dict[Slug, float | None]
     p_zone_open: Estimate
     gainer_reservation: Summary | None = Field(description="The least line x the gainer "
