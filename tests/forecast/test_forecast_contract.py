@@ -21,12 +21,12 @@ ALL = list(MODELS)
 TOL = {"smp": 0.02, "eum": 1e-6}
 
 PUBLIC_API = {
-    "EUM_PRESETS", "MODELS", "CompromiseOptions", "EUMOptions", "ForecastResult",
-    "MedianOptions", "NashOptions", "SMPOptions", "StakeholderTable", "StatusQuoOptions",
-    "compromise", "eum", "eum_band", "eum_preset", "load_table", "make_table", "median", "nash",
-    "read_china_json", "read_decide", "read_eum_table", "read_ktab", "read_ktab_csv",
-    "read_ktab_xml", "run_model", "smp", "status_quo", "table_from_scenario",
-    "weighted_median", "write_ktab_csv", "write_ktab_xml",
+    "DEFAULT_EUM_PRESET", "EUM_PRESETS", "MODELS", "CompromiseOptions", "EUMOptions",
+    "ForecastResult", "MedianOptions", "NashOptions", "SMPOptions", "StakeholderTable",
+    "StatusQuoOptions", "compromise", "eum", "eum_band", "eum_knife_edge", "eum_preset",
+    "load_table", "make_table", "median", "nash", "read_china_json", "read_decide",
+    "read_eum_table", "read_ktab", "read_ktab_csv", "read_ktab_xml", "run_model", "smp",
+    "status_quo", "table_from_scenario", "weighted_median", "write_ktab_csv", "write_ktab_xml",
 }
 
 

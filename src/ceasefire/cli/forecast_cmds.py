@@ -24,7 +24,14 @@ EUM table (tsv/csv, Decide #A/#P/#M/#D file, KTAB China JSON).
 Example: ceasefire forecast alaska-2025 --model all --json
 
 Example: ceasefire forecast tutorial --model eum --eum-preset bdm1997 --plot eum.html
+
+The EUM runs the per-pair reading unless --eum-preset says otherwise; its row is followed
+by the band across every preset and a knife-edge verdict: "yes" when halving or doubling
+one stakeholder's capability moves the EUM forecast by more than 25 % of the scale.
 """
+
+#: ``ceasefire.forecast.DEFAULT_EUM_PRESET``, spelled out so that ``--help`` imports no engine.
+_DEFAULT_PRESET = "per-pair"
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +51,8 @@ def forecast_command(
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print one JSON document on stdout.")] = False,
     eum_preset: Annotated[str, typer.Option(
-        "--eum-preset", help="EUM reading: scholz, paper, jmckib, bdm1997, q0.5, ...")] = "scholz",
+        "--eum-preset", help="EUM reading: per-pair, scholz, paper, jmckib, bdm1997, q0.5, "
+        "...")] = _DEFAULT_PRESET,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write a trajectory plot (HTML) to this file.")] = None,
 ) -> None:
@@ -89,9 +97,21 @@ def _render(console: Any, result: ForecastResult, preset: str) -> None:
     if result.eum_band is not None:
         summary.add_row("eum band", *[f"{result.eum_band[d].low:.2f}–"
                                       f"{result.eum_band[d].high:.2f}" for d in dimensions], "")
+    edges = result.eum_knife_edge
+    if edges is not None:
+        summary.add_row("eum knife-edge", *[
+            f"{'yes' if edges[d].knife_edge else 'no'} ({100 * edges[d].spread:.0f} %)"
+            for d in dimensions], "")
     console.print(summary)
     console.print(Text("values on each dimension's own scale; turns until the model "
                        "stopped", style="dim"))
+    if edges is not None:
+        for d in dimensions:
+            if edges[d].knife_edge:
+                console.print(Text.assemble(
+                    (f"eum knife-edge on {common.clean(d)}:", "yellow"), " ",
+                    common.clean(edges[d].reason), "; read the EUM forecast as fragile"),
+                    highlight=False)
     for name, reason in result.skipped.items():
         console.print(Text.assemble((f"{name} skipped:", "yellow"), " ", common.clean(reason)),
                       highlight=False)

@@ -30,7 +30,14 @@ from ceasefire.forecast.baselines import (
     status_quo,
     weighted_median,
 )
-from ceasefire.forecast.eum import EUM_PRESETS, EUMOptions, eum, eum_preset
+from ceasefire.forecast.eum import (
+    DEFAULT_EUM_PRESET,
+    EUM_PRESETS,
+    EUMOptions,
+    eum,
+    eum_knife_edge,
+    eum_preset,
+)
 from ceasefire.forecast.eum_io import (
     load_table,
     read_china_json,
@@ -50,6 +57,7 @@ from ceasefire.forecast.smp import SMPOptions, smp
 from ceasefire.forecast.table import StakeholderTable, make_table
 
 __all__ = [
+    "DEFAULT_EUM_PRESET",
     "EUM_PRESETS",
     "MODELS",
     "CompromiseOptions",
@@ -63,6 +71,7 @@ __all__ = [
     "compromise",
     "eum",
     "eum_band",
+    "eum_knife_edge",
     "eum_preset",
     "load_table",
     "make_table",

@@ -4,7 +4,9 @@ One dimension at a time (a multi-dimensional table runs each dimension separatel
 round: the weighted median, probabilities of success from third-party support, utilities
 with risk exponents (two passes), the expected utility of every challenge, the resulting
 offers, and simultaneous moves. Every choice the literature reads differently is a named
-option; :data:`EUM_PRESETS` collects the published readings.
+option; :data:`EUM_PRESETS` collects the published readings. The default
+(:data:`DEFAULT_EUM_PRESET`, ``"per-pair"``) reads the probability of success per pair, as
+the paper's text does; :func:`eum_knife_edge` says when its forecast hangs on one stakeholder.
 
 References
 ----------
@@ -21,7 +23,7 @@ Bueno de Mesquita, B. (1997) A decision making model: its structure and form.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -30,7 +32,8 @@ from ceasefire.forecast.baselines import weighted_median
 from ceasefire.forecast.results import ForecastResult
 from ceasefire.forecast.table import StakeholderTable
 
-__all__ = ["EUM_PRESETS", "EUMOptions", "eum", "eum_preset"]
+__all__ = ["DEFAULT_EUM_PRESET", "EUM_PRESETS", "KNIFE_EDGE_FACTORS", "KNIFE_EDGE_SHARE",
+           "EUMOptions", "eum", "eum_knife_edge", "eum_preset"]
 
 _CHOICES = {
     "range_mode": ("dynamic", "initial", "scale"),
@@ -49,13 +52,16 @@ _CHOICES = {
 
 @dataclass(frozen=True)
 class EUMOptions:
-    """Every ambiguous choice of the EUM, named; defaults are the Scholz et al. reading.
+    """Every ambiguous choice of the EUM, named; the defaults are the ``"per-pair"`` preset.
 
     Attributes
     ----------
-    (The defaults are the reading that reproduces Scholz et al.'s published emission-standards
-    trajectory: their code's single denominator and the receiver's perspective; the paper's
-    literal per-pair reading is the ``"paper"`` preset.)
+    (The defaults are Scholz et al.'s reading with the probability of success taken per pair,
+    as the paper's text (eqs. 8-10) and BDM (1994) define it. Scholz's code divides by one sum
+    over every triple instead, which reproduces their published emission-standards trajectory
+    but keeps every probability near 0 on larger tables (below 0.01 on ``alaska-2025``), so
+    that third-party support hardly enters; that reading is the ``"scholz"`` preset. The
+    paper's text read literally in every choice is the ``"paper"`` preset.)
 
     range_mode
         R, the length that normalises distances: ``"dynamic"`` (current max - min of
@@ -64,8 +70,9 @@ class EUMOptions:
     q
         Probability that the status quo persists when i does not challenge (Scholz used 1).
     p_denominator
-        ``"pair"``: support shares per pair (the paper); ``"all"``: one denominator over
-        all actor-pair triples (Scholz's code as read by jmckib; tiny probabilities).
+        ``"pair"``: support shares per pair (the paper; the default); ``"all"``: one
+        denominator over all actor-pair triples (Scholz's code as read by jmckib; tiny
+        probabilities, the ``"scholz"`` preset).
     salience
         Salience in the challenge EU: the ``"target"``'s (paper) or the challenger's ``"own"``.
     expectation
@@ -99,7 +106,7 @@ class EUMOptions:
 
     range_mode: Literal["dynamic", "initial", "scale"] = "dynamic"
     q: float = 1.0
-    p_denominator: Literal["pair", "all"] = "all"
+    p_denominator: Literal["pair", "all"] = "pair"
     salience: Literal["target", "own"] = "target"
     expectation: Literal["full", "q-only"] = "full"
     risk: Literal["two-pass", "none"] = "two-pass"
@@ -125,18 +132,28 @@ class EUMOptions:
                              f"stable_rounds={self.stable_rounds} (>= 0)")
 
 
+#: The preset that :class:`EUMOptions` defaults to (and ``ceasefire forecast`` runs).
+DEFAULT_EUM_PRESET = "per-pair"
+
+_SCHOLZ = EUMOptions(p_denominator="all")
+
 #: Named readings of the model; the spread of their forecasts is the model-ambiguity band.
+#: ``per-pair`` is the default; ``scholz`` is Scholz et al.'s code (one denominator), and the
+#: one-choice variants after ``decisionmechanics`` change one choice of ``scholz`` each.
 EUM_PRESETS: dict[str, EUMOptions] = {
-    "scholz": EUMOptions(),
+    "per-pair": EUMOptions(),
+    "scholz": _SCHOLZ,
     "paper": EUMOptions(p_denominator="pair", perspective="own", offer="most-enforceable"),
-    "jmckib": EUMOptions(range_mode="initial", expectation="q-only", offer="type-priority"),
-    "bdm1997": EUMOptions(conflict="no-move"),
-    "q0.5": EUMOptions(q=0.5),
-    "decisionmechanics": EUMOptions(range_mode="initial", q=0.5, compromise="eu-weighted",
-                                    offer="type-priority"),
-    "most-enforceable": EUMOptions(offer="most-enforceable"),
-    "fixed-range": EUMOptions(range_mode="scale"),
-    "no-risk": EUMOptions(risk="none"),
+    "jmckib": replace(_SCHOLZ, range_mode="initial", expectation="q-only",
+                      offer="type-priority"),
+    "bdm1997": replace(_SCHOLZ, conflict="no-move"),
+    "q0.5": replace(_SCHOLZ, q=0.5),
+    # decisionmechanics/eum divides per pair (peer notes, ALGORITHM.md 1.8)
+    "decisionmechanics": EUMOptions(p_denominator="pair", range_mode="initial", q=0.5,
+                                    compromise="eu-weighted", offer="type-priority"),
+    "most-enforceable": replace(_SCHOLZ, offer="most-enforceable"),
+    "fixed-range": replace(_SCHOLZ, range_mode="scale"),
+    "no-risk": replace(_SCHOLZ, risk="none"),
 }
 
 
@@ -146,7 +163,8 @@ def eum_preset(name: str) -> EUMOptions:
         return EUM_PRESETS[name]
     except KeyError:
         raise InputError(f"EUM preset {name!r} is unknown; allowed: "
-                         f"{', '.join(EUM_PRESETS)} (hint: --eum-preset scholz)") from None
+                         f"{', '.join(EUM_PRESETS)} (hint: --eum-preset "
+                         f"{DEFAULT_EUM_PRESET})") from None
 
 
 # ----------------------------------------------------------------------------- formulas
@@ -399,7 +417,7 @@ def eum(table: StakeholderTable, options: EUMOptions | None = None) -> ForecastR
     table
         Actors with capability, position and salience.
     options
-        :class:`EUMOptions` or :func:`eum_preset` (default: the Scholz reading).
+        :class:`EUMOptions` or :func:`eum_preset` (default: the ``"per-pair"`` reading).
 
     Returns
     -------
@@ -472,3 +490,96 @@ def eum(table: StakeholderTable, options: EUMOptions | None = None) -> ForecastR
 def with_options(options: EUMOptions, **changes: object) -> EUMOptions:
     """Return ``options`` with some fields changed (validated)."""
     return replace(options, **changes)
+
+
+# ----------------------------------------------------------------------------- knife-edge
+
+#: The knife-edge rule, in one place: each stakeholder's capability is multiplied by each of
+#: these factors in turn (one stakeholder at a time, everything else held fixed) ...
+KNIFE_EDGE_FACTORS: tuple[float, ...] = (0.5, 2.0)
+#: ... and the forecast is knife-edge on a dimension when one such change moves it by more
+#: than this share of the dimension's scale.
+KNIFE_EDGE_SHARE = 0.25
+
+
+def eum_knife_edge(
+    table: StakeholderTable, options: EUMOptions | None = None,
+    band: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Whether the EUM forecast of each dimension hangs on one stakeholder's capability.
+
+    The rule: rerun the model with one stakeholder's capability halved, then doubled
+    (:data:`KNIFE_EDGE_FACTORS`), for every stakeholder with positive capability (2 N extra
+    runs). The forecast of a dimension is *knife-edge* when one of these runs moves it by
+    more than :data:`KNIFE_EDGE_SHARE` (25 %) of the dimension's scale. A factor of two is
+    well inside the uncertainty of any elicited capability, so a forecast that moves by a
+    quarter of the scale under it says more about the model's thresholds than about the
+    case. The spread across presets (``band``, model ambiguity) is reported beside the
+    verdict as ``band_share`` but does not decide it: it is wide on most real tables.
+
+    Parameters
+    ----------
+    table
+        The stakeholder table.
+    options
+        The EUM options whose forecast is judged (default: :class:`EUMOptions`).
+    band
+        Optional :func:`ceasefire.forecast.eum_band` of the same table.
+
+    Returns
+    -------
+    dict
+        ``{dimension: {"knife_edge", "spread", "threshold", "stakeholder", "factor",
+        "forecast", "moved_to", "band_share", "reason"}}``: ``spread`` is the largest
+        move as a share of the scale, made by multiplying ``stakeholder``'s capability by
+        ``factor`` (``None`` when nothing moves), from ``forecast`` to ``moved_to``.
+    """
+    options = options or EUMOptions()
+    base = eum(table, options).forecast
+    scale = np.asarray(table.scale_high - table.scale_low, dtype=float)
+    n_dims = table.n_dimensions
+    spread = np.zeros(n_dims)
+    driver: list[tuple[str, float, float] | None] = [None] * n_dims
+    for i, actor in enumerate(table.actor_ids):
+        if not table.capabilities[i] > 0:
+            continue
+        for factor in KNIFE_EDGE_FACTORS:
+            capabilities = np.array(table.capabilities, dtype=float)
+            capabilities[i] *= factor
+            moved = eum(table.replace(capabilities=capabilities), options).forecast
+            shift = np.abs(moved - base) / scale
+            for k in np.flatnonzero(shift > spread):  # strictly larger: the first one wins
+                spread[k] = shift[k]
+                driver[k] = (actor, factor, float(moved[k]))
+    verdicts: dict[str, dict[str, Any]] = {}
+    for k, dim in enumerate(table.dimension_ids):
+        band_share = None
+        if band is not None and dim in band:
+            band_share = float((band[dim]["high"] - band[dim]["low"]) / scale[k])
+        fires = bool(spread[k] > KNIFE_EDGE_SHARE)
+        actor, factor, moved_to = driver[k] or (None, None, None)
+        if actor is None:
+            factors = " or ×".join(map(_factor, KNIFE_EDGE_FACTORS))
+            reason = f"no stakeholder's capability ×{factors} moves the forecast"
+        else:
+            change = "halving" if factor == 0.5 else "doubling" if factor == 2 else \
+                f"multiplying by {_factor(factor)}"
+            reason = (f"{change} {actor}'s capability moves the forecast from {base[k]:.1f} "
+                      f"to {moved_to:.1f} ({_percent(spread[k])} of the scale; knife-edge "
+                      f"above {_percent(KNIFE_EDGE_SHARE)})")
+        if band_share is not None:
+            reason += f"; the preset band spans {_percent(band_share)} of the scale"
+        verdicts[dim] = {
+            "knife_edge": fires, "spread": float(spread[k]), "threshold": KNIFE_EDGE_SHARE,
+            "stakeholder": actor, "factor": factor, "forecast": float(base[k]),
+            "moved_to": moved_to, "band_share": band_share, "reason": reason,
+        }
+    return verdicts
+
+
+def _factor(value: float) -> str:
+    return f"{value:g}"
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %"

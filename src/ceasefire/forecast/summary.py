@@ -9,7 +9,7 @@ from ceasefire.forecast.results import ForecastResult as ModelRun
 from ceasefire.forecast.results import _finite, _jsonable, _options_dict
 from ceasefire.forecast.table import StakeholderTable
 from ceasefire.results import ForecastResult, ModelForecast, ScenarioMeta
-from ceasefire.results.forecast import EumBand, StakeholderInfo, Trajectory
+from ceasefire.results.forecast import EumBand, KnifeEdge, StakeholderInfo, Trajectory
 
 __all__ = ["model_forecast", "summarise_forecasts", "table_meta"]
 
@@ -37,9 +37,18 @@ def summarise_forecasts(scenario: ScenarioMeta, table: StakeholderTable,
     """The ``forecast`` result of model runs on one table (with the EUM band, if run).
 
     ``links`` maps stakeholder ids to ``(name, actor id or None)``; without it each
-    stakeholder is named by its id and linked to no actor (a table file).
+    stakeholder is named by its id and linked to no actor (a table file). When the EUM ran,
+    its knife-edge verdict (:func:`~ceasefire.forecast.eum.eum_knife_edge`, 2 extra EUM runs
+    per stakeholder) is computed here, with the options it ran with.
     """
+    from ceasefire.forecast.eum import eum_knife_edge
+
     links = links or {}
+    edge = None
+    if "eum" in runs:
+        eum_run = runs["eum"]
+        edge = eum_knife_edge(eum_run.table, eum_run.options,
+                              None if band is None else {d: dict(b) for d, b in band.items()})
     return ForecastResult(
         scenario=scenario,
         stakeholders={a: StakeholderInfo(name=links.get(a, (a, None))[0] or a,
@@ -48,6 +57,7 @@ def summarise_forecasts(scenario: ScenarioMeta, table: StakeholderTable,
         models={name: model_forecast(r) for name, r in runs.items()},
         skipped=dict(skipped or {}),
         eum_band=None if band is None else {d: EumBand(**b) for d, b in band.items()},
+        eum_knife_edge=None if edge is None else {d: KnifeEdge(**v) for d, v in edge.items()},
         run=dict(run or {}))
 
 

@@ -89,6 +89,14 @@ def forecast_section(forecast: ForecastResult, scenario: Scenario) -> list[tuple
         rows.append(f"<tr><td>{html.escape(clip(dimension, 300))}</td>{cells}"
                     f"<td>{spread}</td></tr>")
     head = "".join(f"<th>{html.escape(name)}</th>" for name in models)
+    edges = forecast.eum_knife_edge or {}
+    fragile = [f"on {html.escape(clip(d, 300))}, {html.escape(edges[d].reason)}"
+               for d in dimensions if d in edges and edges[d].knife_edge]
+    warning = ("" if not fragile else
+               "<p><b>The EUM forecast is knife-edge</b> (halving or doubling one "
+               "stakeholder's capability moves it by more than "
+               f"{100 * next(iter(edges.values())).threshold:.0f} % of the scale): "
+               f"{'; '.join(fragile)}. Read it as fragile, not as a point forecast.</p>")
     caption = (
         "<p>Where the stakeholder models put each contested dimension, from the scenario's "
         "table of positions, saliences and capabilities. The compromise model (capability "
@@ -97,6 +105,7 @@ def forecast_section(forecast: ForecastResult, scenario: Scenario) -> list[tuple
         "model across its published readings (model ambiguity, not Monte Carlo "
         "uncertainty). These are exploratory: no coercive benchmark validates them. See "
         "<code>ceasefire forecast</code>.</p>"
+        f"{warning}"
         f'<div class="table-wrap"><table><tr><th>dimension</th>{head}<th>EUM band</th></tr>'
         f"{''.join(rows)}</table></div>")
     stakeholders = scenario.stakeholders

@@ -9,8 +9,8 @@ from pydantic import Field
 from ceasefire.results.base import Result
 from ceasefire.results.records import ActorId, Name, Record
 
-__all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "ModelForecast", "StakeholderInfo",
-           "Trajectory"]
+__all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "KnifeEdge", "ModelForecast",
+           "StakeholderInfo", "Trajectory"]
 
 MODEL_NAMES = ("compromise", "median", "status-quo", "nash", "eum", "smp")
 ModelName = Literal["compromise", "median", "status-quo", "nash", "eum", "smp"]
@@ -53,6 +53,28 @@ class EumBand(Record):
     presets: dict[Name, float]
 
 
+class KnifeEdge(Record):
+    """Whether the EUM's forecast of a dimension hangs on one stakeholder's capability.
+
+    The rule (``ceasefire.forecast.eum.eum_knife_edge``): rerun the model with each
+    stakeholder's capability halved, then doubled, one at a time; knife-edge when one such
+    run moves the forecast by more than ``threshold`` of the dimension's scale.
+    """
+
+    knife_edge: bool
+    spread: float = Field(ge=0.0, description=(
+        "The largest move of the forecast, as a share of the dimension's scale."))
+    threshold: float = Field(gt=0.0, description="The share above which it is knife-edge.")
+    stakeholder: Name | None = Field(description=(
+        "The stakeholder whose capability change moved it most (None: nothing moved)."))
+    factor: float | None = Field(gt=0.0, description="The factor applied to its capability.")
+    forecast: float = Field(description="The EUM forecast as run.")
+    moved_to: float | None = Field(description="The forecast after that change.")
+    band_share: float | None = Field(ge=0.0, description=(
+        "Width of the preset band as a share of the scale (reported, not part of the rule)."))
+    reason: str
+
+
 class ForecastResult(Result):
     """Stakeholder forecasts of each contested dimension, one per model.
 
@@ -67,6 +89,9 @@ class ForecastResult(Result):
     skipped: dict[ModelName, str] = Field(default_factory=dict, description=(
         "Models that could not run on this input, with the reason."))
     eum_band: dict[Name, EumBand] | None = None
+    eum_knife_edge: dict[Name, KnifeEdge] | None = Field(default=None, description=(
+        "Per dimension, whether the EUM forecast (with the options it ran with) is "
+        "knife-edge; None when the EUM did not run."))
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
         "forecast": ("models", "*model", "forecast", "*dimension"),
