@@ -87,3 +87,26 @@ def test_alaska_deals_run():
     assert document["space"]["size"] == deal_space(scenario).size
     assert set(document["proposals"]) == {p.id for p in scenario.proposals}
     assert set(document["belligerents"]) == {"RU", "UA"}
+
+
+def test_the_likely_settlement_reports_its_plateau():
+    from ceasefire.deals.search import plateau
+    from ceasefire.results.stats import standard_error
+
+    result = explore("tutorial", DealOptions(draws=300), rng=4)
+    likely = result.likely_settlement
+    tied = likely.plateau
+    values = result.values
+    best = int(np.argmax(values.p_all))
+    rows = plateau(values, best)
+    assert tied.size == len(rows) >= 1
+    # every tied package is within two standard errors of the difference, no other is
+    p, se = values.p_all, standard_error(values.p_all, values.draws)
+    gap = (p[best] - p) / np.sqrt(se[best] ** 2 + se ** 2 + 1e-300)
+    assert np.all(gap[rows] <= 2) and np.all(np.delete(gap, rows) > 2)
+    # what they share is a term every one of them has
+    decoded = result.space_object.decode(values.codes[rows])
+    for issue, option in tied.shared.items():
+        i = result.space_object.issues.index(issue)
+        assert {result.space_object.options[i][k] for k in decoded[:, i]} == {option}
+    assert set(tied.shared).isdisjoint(tied.varying)

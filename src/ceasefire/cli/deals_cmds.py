@@ -181,10 +181,25 @@ def _render(console: Console, document: dict[str, Any]) -> None:
         console.print()
         console.rule(text(title, "bold"), align="left")
 
+    likely = document["likely_settlement"]
+    if likely is not None:
+        heading("Likely settlement")
+        p = likely["p_all_veto_accept"]
+        named = f" (the named proposal {likely['proposal']})" if likely["proposal"] else ""
+        common.hanging(console, "", f"P(all veto players accept) {_pct(p)}{named}: "
+                       + _terms({k: v for k, v in likely["terms"].items()}))
+        plateau = likely.get("plateau")
+        if plateau and plateau["size"] > 1:
+            varying = "; ".join(f"{issue} ({' / '.join(options)})"
+                                for issue, options in plateau["varying"].items())
+            common.hanging(console, "  ", f"{plateau['size']:,} packages tie with it within "
+                           "Monte Carlo error: what they share is the answer ("
+                           + _terms(plateau["shared"]) + "); the draws do not decide "
+                           + (varying or "anything else"))
     heading("Solutions")
     for name, sol in document["solutions"].items():
         if sol["package"] is None:
-            blockers = sol.get("blockers", sol.get("blocking")) or []
+            blockers = sol["blockers"]
             console.print(Text.assemble((clean(name), "bold"), "  no agreement (blocked by "
                                         f"{clean(', '.join(blockers) or 'no package')})"))
         else:

@@ -17,6 +17,7 @@ from ceasefire.deals.search import (
     likely_settlement,
     most_robust,
     nearest_acceptable,
+    plateau,
     solve,
     zone_of_agreement,
 )
@@ -35,6 +36,7 @@ from ceasefire.results.deals import (
     Variant,
     Zone,
 )
+from ceasefire.results.records import Plateau
 from ceasefire.results.stats import standard_error
 from ceasefire.scenario.compile import CompiledScenario
 from ceasefire.scenario.model import month_label
@@ -206,7 +208,7 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         likely_settlement=None if likely_package is None else LikelySettlement(
             proposal=named.get(tuple(sorted(likely_package.changes.items()))),
             terms=likely_package.terms, p_all_veto_accept=likely_package.p_all_veto_accept,
-            rule=LIKELY_RULE),
+            rule=LIKELY_RULE, plateau=_plateau(space, values, decoded, likely.row)),
         solutions={name: choice(c) for name, c in choices.items()},
         top=[summary(int(r)) for r in order], proposals=proposals, nearest=nearest,
         frontier=Frontier(parties=[actors[k] for k in parties], size=len(front),
@@ -216,6 +218,24 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         run={"wall_s": clock, "workers": workers})
     result._per_draw = {"values": values, "space": space}
     return result
+
+
+def _plateau(space: DealSpace, values: SpaceValues, decoded: np.ndarray,
+             row: int) -> Plateau:
+    """The packages tied with the likely settlement, and what they share."""
+    rows = plateau(values, row)
+    options = decoded[rows]  # [tied, issues]
+    shared, varying = {}, {}
+    for i, issue in enumerate(space.issues):
+        found = sorted(set(options[:, i].tolist()))
+        names = [space.options[i][k] for k in found]
+        if len(found) == 1:
+            shared[issue] = names[0]
+        else:
+            varying[issue] = names
+    return Plateau(size=len(rows), shared=shared, varying=varying,
+                   rule="P(all veto players accept) within 2 standard errors of the "
+                        "difference from the likely settlement's")
 
 
 def _cloud(space: DealSpace, values: SpaceValues, decoded: np.ndarray,

@@ -25,6 +25,7 @@ __all__ = [
     "most_robust",
     "nash_products",
     "nearest_acceptable",
+    "plateau",
     "solve",
     "zone_of_agreement",
 ]
@@ -120,6 +121,20 @@ def likely_settlement(values: SpaceValues, parties: list[int]) -> Choice:
     order = np.lexsort((values.codes, -nash_products(values, parties), -values.all_count))
     row = int(order[0])
     return Choice("likely-settlement", row, float(values.p_all[row]))
+
+
+def plateau(values: SpaceValues, row: int, z: float = 2.0) -> np.ndarray:
+    r"""Rows whose P(all veto players accept) ties with row ``row``'s within Monte Carlo error.
+
+    Package k ties with the best b when :math:`p_b - p_k \le z \sqrt{se_b^2 + se_k^2}`,
+    with the binomial standard errors of each estimate (``z`` = 2 by default): the
+    draws cannot tell them apart, so no one of them is *the* likely settlement.
+    """
+    from ceasefire.results.stats import standard_error
+
+    p = values.p_all
+    se = standard_error(p, values.draws)
+    return np.flatnonzero(p[row] - p <= z * np.sqrt(se[row] ** 2 + se ** 2))
 
 
 def most_robust(values: SpaceValues) -> Choice:

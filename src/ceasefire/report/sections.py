@@ -49,9 +49,15 @@ def deals_section(deals: DealsResult, scenario: Scenario) -> list[tuple[str, Any
     likely = deals.likely_settlement
     if likely is not None:
         terms = ", ".join(f"{k}: {v}" for k, v in likely.terms.items())
+        tie = ""
+        if likely.plateau is not None and likely.plateau.size > 1:
+            shared = ", ".join(f"{k}: {v}" for k, v in likely.plateau.shared.items())
+            tie = (f"; {likely.plateau.size:,} packages tie with it within Monte Carlo error "
+                   f"and share {html.escape(shared) or 'no term'}, the answer the draws "
+                   "support")
         items.append(f"<li><b>likely settlement</b>: {html.escape(terms)} (P all accept "
                      f"{likely.p_all_veto_accept.p:.0%} ± {likely.p_all_veto_accept.se:.1%})"
-                     "</li>")
+                     f"{tie}</li>")
     for key, label in names.items():
         solution = deals.solutions.get(key)
         if solution is None:

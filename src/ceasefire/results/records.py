@@ -21,6 +21,7 @@ __all__ = [
     "LikelySettlement",
     "Month",
     "Name",
+    "Plateau",
     "Record",
     "ShareSummary",
     "Slug",
@@ -92,6 +93,21 @@ class Bands(Record):
     p90: list[float]
 
 
+class Plateau(Record):
+    """Packages whose probability ties with the likely settlement's within Monte Carlo error.
+
+    What they share is the answer the draws support; what varies among them, they do not
+    decide.
+    """
+
+    size: int = Field(ge=1)
+    shared: dict[Slug, Slug] = Field(description="Issue -> the option every package of the "
+                                     "plateau has.")
+    varying: dict[Slug, list[Slug]] = Field(description="Issue -> the options found among "
+                                            "them, where they differ.")
+    rule: str
+
+
 class LikelySettlement(Record):
     """The most probable settlement and the rule that picked it (DESIGN.md 9.7, 9.19)."""
 
@@ -99,3 +115,5 @@ class LikelySettlement(Record):
     terms: dict[Slug, Slug]
     p_all_veto_accept: Estimate
     rule: str
+    plateau: Plateau | None = Field(None, description=(
+        "Where other packages tie with it within Monte Carlo error (deals only)."))
