@@ -11,7 +11,8 @@ import ceasefire
 def test_public_names_are_pinned():
     assert ceasefire.__all__ == [
         "__version__", "AnalysisOptions", "CeasefireError", "DealOptions", "InputError",
-        "ModelError", "Scenario", "ScenarioError", "analyze", "builtin_names", "calibrate",
+        "ModelError", "Scenario", "ScenarioError", "analyze", "backtest", "builtin_names",
+        "calibrate",
         "explore", "load_result", "load_scenario", "run_model", "stakeholder_forecast",
         "table_from_scenario", "whatif",
     ]

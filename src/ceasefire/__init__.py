@@ -27,6 +27,7 @@ _LAZY = {
     "analyze": "ceasefire.workflows",
     "whatif": "ceasefire.workflows",
     "calibrate": "ceasefire.workflows",
+    "backtest": "ceasefire.workflows",
     "explore": "ceasefire.workflows",
     "stakeholder_forecast": "ceasefire.workflows",
     "AnalysisOptions": "ceasefire.workflows",

@@ -38,6 +38,8 @@ def _result(kind: str) -> Result:
         return ceasefire.stakeholder_forecast("tutorial")
     if kind == "calibrate":
         return ceasefire.calibrate("tutorial", draws=100, rng=4)
+    if kind == "backtest":
+        return ceasefire.backtest("tutorial", draws=100, rng=5)
     raise AssertionError(kind)
 
 

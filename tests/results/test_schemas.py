@@ -59,6 +59,8 @@ def _document(kind: str, name: str) -> dict:
         return _cli_json("forecast", name)
     if kind == "calibrate":
         return _cli_json("calibrate", name, "-n", "100", "--seed", "4")
+    if kind == "backtest":
+        return _cli_json("backtest", name, "-n", "100", "--seed", "5")
     raise AssertionError(kind)
 
 
@@ -131,7 +133,7 @@ def test_documents_on_the_tutorial_validate(kind):
     _check(kind, _document(kind, SMALL))
 
 
-@pytest.mark.parametrize("kind", ["analyze", "whatif", "forecast", "calibrate"])
+@pytest.mark.parametrize("kind", ["analyze", "whatif", "forecast", "calibrate", "backtest"])
 def test_documents_on_alaska_validate(kind):
     _check(kind, _document(kind, LARGE))
 
@@ -170,6 +172,7 @@ _REQUIRED = {
     "deals": ["solutions", "top", "proposals", "frontier", "run"],
     "forecast": ["models", "run"],
     "calibrate": ["gains_km2_per_month", "months_to_fall"],
+    "backtest": ["rows", "scores", "overall", "calibration", "record"],
 }
 
 

@@ -30,9 +30,15 @@ def _root(
 
 
 def _register_all() -> None:
-    from ceasefire.cli import analyze_cmds, deals_cmds, forecast_cmds, scenario_cmds
+    from ceasefire.cli import (
+        analyze_cmds,
+        backtest_cmds,
+        deals_cmds,
+        forecast_cmds,
+        scenario_cmds,
+    )
 
-    for module in (scenario_cmds, analyze_cmds, deals_cmds, forecast_cmds):
+    for module in (scenario_cmds, analyze_cmds, backtest_cmds, deals_cmds, forecast_cmds):
         module.register(app)
 
 

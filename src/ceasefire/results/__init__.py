@@ -1,7 +1,8 @@
 """Results: one typed layer for everything an engine returns (DESIGN.md section 9.9).
 
 Every kind of result (:class:`AnalyzeResult`, :class:`WhatifResult`, :class:`DealsResult`,
-:class:`ForecastResult`, :class:`CalibrateResult`) follows :class:`Result`'s protocol:
+:class:`ForecastResult`, :class:`CalibrateResult`, :class:`BacktestResult`) follows
+:class:`Result`'s protocol:
 ``kind``, the scenario's metadata, ``seed``, ``draws``, ``to_dict``/``from_dict`` (exact
 round trip), ``to_frame`` (tidy pandas tables), a short ``repr`` and ``_repr_html_`` for
 notebooks. Shared ideas have one record each: :class:`Estimate` ``{p, se}`` for every
@@ -21,6 +22,7 @@ from ceasefire.results.analyze import (
     WhatifResult,
     Window,
 )
+from ceasefire.results.backtest import BacktestResult
 from ceasefire.results.base import SCHEMA_VERSION, Result, ScenarioMeta, content_hash
 from ceasefire.results.calibrate import CalibrateResult
 from ceasefire.results.deals import DealsResult, Package
@@ -39,6 +41,7 @@ __all__ = [
     "RESULT_TYPES",
     "SCHEMA_VERSION",
     "AnalyzeResult",
+    "BacktestResult",
     "Bands",
     "CalibrateResult",
     "DealsResult",

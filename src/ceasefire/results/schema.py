@@ -13,6 +13,7 @@ from typing import Any
 
 from ceasefire.errors import InputError
 from ceasefire.results.analyze import AnalyzeResult, WhatifResult
+from ceasefire.results.backtest import BacktestResult
 from ceasefire.results.base import SCHEMA_VERSION, Result
 from ceasefire.results.calibrate import CalibrateResult
 from ceasefire.results.deals import DealsResult
@@ -22,7 +23,7 @@ __all__ = ["RESULT_KINDS", "RESULT_TYPES", "load_result", "result_schema", "resu
 
 RESULT_TYPES: dict[str, type[Result]] = {
     "analyze": AnalyzeResult, "whatif": WhatifResult, "deals": DealsResult,
-    "forecast": ForecastResult, "calibrate": CalibrateResult}
+    "forecast": ForecastResult, "calibrate": CalibrateResult, "backtest": BacktestResult}
 """Each kind of result document and its type."""
 
 RESULT_KINDS = tuple(RESULT_TYPES)

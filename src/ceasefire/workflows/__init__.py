@@ -14,9 +14,10 @@ from __future__ import annotations
 from ceasefire.bargaining.analysis import AnalysisOptions
 from ceasefire.deals import DealOptions
 from ceasefire.workflows.analyze import analyze, whatif
+from ceasefire.workflows.backtest import backtest
 from ceasefire.workflows.explore import calibrate, explore
 from ceasefire.workflows.forecast import stakeholder_forecast
 from ceasefire.workflows.prepare import Prepared, prepare, scenario_of
 
-__all__ = ["AnalysisOptions", "DealOptions", "Prepared", "analyze", "calibrate", "explore",
-           "prepare", "scenario_of", "stakeholder_forecast", "whatif"]
+__all__ = ["AnalysisOptions", "DealOptions", "Prepared", "analyze", "backtest", "calibrate",
+           "explore", "prepare", "scenario_of", "stakeholder_forecast", "whatif"]
