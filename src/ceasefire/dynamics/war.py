@@ -3,9 +3,10 @@
 Every array keeps draws on its last axis (``[..., draws]``), so each inner loop runs over
 draws; the only Python loop is over months. Per
 month: each contested region's attacker gains ground (force ratio, fortification,
-supply, noise), gains cost casualties and tanks, tank shortages and empty reserves
-sap combat power, revenue follows sanctions and refinery strikes, reserves run down,
-and opinion drifts with losses and strikes on cities (MODELS.md sections 4-6).
+supply, noise) or, where its front has culminated, advances less and may be pushed
+back (:mod:`ceasefire.dynamics.regimes`), gains cost casualties and tanks, tank shortages
+and empty reserves sap combat power, revenue follows sanctions and refinery strikes,
+reserves run down, and opinion drifts with losses and strikes on cities (MODELS.md sections 4-6).
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ceasefire.dynamics.regimes import (
+    REGIME_DEFAULTS,
+    culmination_probability,
+    expected_step,
+    regime_gains,
+    regime_uniforms,
+    switch,
+)
 from ceasefire.scenario.compile import BLOCK, CompiledScenario, stream
 from ceasefire.scenario.model import Economy, Forces
 
@@ -33,7 +42,9 @@ class WarPaths:
         ``[months + 1, regions, belligerents, draws]``: each belligerent's share of each
         region at the start of each month (index ``months`` is the end).
     gains_km2
-        ``[months, belligerents, draws]``: area each belligerent gained in each month.
+        ``[months, belligerents, draws]``: area each belligerent gained in each month on
+        the fronts where it attacks, net of what the defender took back there (negative
+        in a month of counter-attacks).
     casualties
         ``[months, belligerents, draws]``: killed and wounded in each month.
     economic_cost
@@ -52,6 +63,12 @@ class WarPaths:
         gives no opinion for the actor).
     area_km2
         ``[regions, draws]``.
+    fronts
+        Ids of the regions with a front, in file order.
+    culminated
+        ``[months, fronts, draws]`` (float32): whether each front is in the culminated
+        regime in each month (0 or 1 on the realised path; its probability on the
+        noise-free path, see :mod:`ceasefire.dynamics.regimes`).
     """
 
     regions: tuple[str, ...]
@@ -68,6 +85,8 @@ class WarPaths:
     tanks: np.ndarray
     opinion: np.ndarray
     noise: bool
+    fronts: tuple[str, ...] = ()
+    culminated: np.ndarray | None = None
 
     @property
     def draws(self) -> int:
@@ -160,6 +179,12 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     f_region = np.array([k for k, _ in fronts], dtype=int)
     f_att = np.array([b_index[r.front.attacker] for _, r in fronts], dtype=int)
     f_def = np.array([_defender(r, b_index, share[k, :, 0]) for k, r in fronts], dtype=int)
+    # fronts share their force ratio by (attacker, defender) pair: compute it once a pair
+    pairs = sorted({(int(a), int(d)) for a, d in zip(f_att, f_def, strict=True)})
+    p_att = np.array([a for a, _ in pairs], dtype=int)
+    p_def = np.array([d for _, d in pairs], dtype=int)
+    f_pair = np.array([pairs.index((int(a), int(d))) for a, d in zip(f_att, f_def, strict=True)],
+                      dtype=int)
 
     def front(name: str) -> np.ndarray:
         return _stack([series(f"regions.{r.id}.front.{name}") for _, r in fronts], n)
@@ -196,6 +221,7 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     actor_of = np.array([actors.index(b) for b in belligerents])
 
     shocks, price_shocks = _shocks(compiled, noise, len(fronts), noise_sd)
+    regime = _regime_inputs(compiled, fronts, noise, noise_sd, shocks)
     log_price = np.cumsum(drift + volatility * price_shocks, axis=0)
     price_index = np.exp(log_price - log_price[:1])  # month 0 is the reference price
     revenue = oil0 * keep * price_index  # [months, actors, draws]
@@ -204,8 +230,9 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     economic_cost = war_spending + lost_revenue + escalation
 
     control = np.empty((months + 1, len(regions), nb, n))
-    gains = np.zeros((months, nb, n))
-    lost = np.zeros((months, nb, n))
+    gains = np.zeros((months, nb, n))  # gross area each side takes (attack or counter)
+    lost = np.zeros((months, nb, n))  # gross area each side loses
+    net_gains = gains if regime is None else np.zeros((months, nb, n))
     casualties = np.empty((months, nb, n))
     power = np.empty((months, nb, n))
     tanks = np.empty((months + 1, nb, n))
@@ -216,6 +243,9 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     reserves[0] = econ("reserves")[0]
     opinion[0] = np.where(has_opinion, opin("support", 0.5)[0], np.nan)
     inverse_area = 1 / np.maximum(area, 1e-12)[:, None, :]
+    culminated = np.zeros((months, len(fronts), n), dtype=np.float32)
+    state = regime.start if regime is not None else None
+    ratio0 = None
 
     for t in range(months):
         np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[t])
@@ -225,15 +255,35 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
         power[t] = combat_power(_at(power0, t), np.minimum(tanks[t] / tanks0, 1),
                                 _at(tank_dep, t), cash, _at(reserve_dep, t))
         if fronts:
-            ratio = power[t, f_att] / np.maximum(power[t, f_def], _at(min_power, t)[f_def])
-            take = advance_km2(held_km2[f_region, f_def], _at(base_gain, t), ratio,
-                               _at(exponent, t)[f_att], _at(supply, t), _at(fortification, t),
-                               _at(shocks, t))
-            # one front per region, so (region, side) pairs are unique
-            held_km2[f_region, f_def] -= take
-            held_km2[f_region, f_att] += take
-            gains[t] = _sum_by(take, f_att, nb)
-            lost[t] = _sum_by(take, f_def, nb)
+            ratio = power[t, p_att] / np.maximum(power[t, p_def], _at(min_power, t)[p_def])
+            pushed = (ratio ** _at(exponent, t)[p_att])[f_pair]  # rho^gamma of each front
+            if regime is None:
+                # advance_km2 with the force ratio's power computed once a pair
+                take = np.minimum(held_km2[f_region, f_def], _at(base_gain, t) * pushed
+                                  * _at(supply, t) / _at(fortification, t) * _at(shocks, t))
+                # one front per region, so (region, side) pairs are unique
+                held_km2[f_region, f_def] -= take
+                held_km2[f_region, f_att] += take
+                gains[t] = _sum_by(take, f_att, nb)
+                lost[t] = _sum_by(take, f_def, nb)
+            else:
+                ratio0 = ratio if ratio0 is None else ratio0
+                relief = ratio0 / ratio  # > 1 when the attacker is weaker than at month 0
+                take, back = _regime_month(regime, t, state, held_km2[f_region, f_def],
+                                           held_km2[f_region, f_att], pushed,
+                                           (relief ** _at(exponent, t)[p_def])[f_pair],
+                                           _at(base_gain, t), _at(supply, t),
+                                           _at(fortification, t), _at(shocks, t))
+                culminated[t] = state
+                net = take - back
+                held_km2[f_region, f_def] -= net
+                held_km2[f_region, f_att] += net
+                # the side that takes ground pays for it; the side that loses it, too
+                taken, taken_back = _sum_by(take, f_att, nb), _sum_by(back, f_att, nb)
+                gains[t] = taken + _sum_by(back, f_def, nb)
+                lost[t] = _sum_by(take, f_def, nb) + taken_back
+                net_gains[t] = taken - taken_back
+                state = _regime_next(regime, t, state, np.log(relief)[f_pair], noise)
         tank_use = _at(tank_loss, t) + _at(tank_loss_km2, t) * gains[t]
         tanks[t + 1] = np.maximum(tanks[t] - tank_use + _at(tank_prod, t), 0)
         reserves[t + 1] = reserves[t] + _at(balance, t)
@@ -246,10 +296,95 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[months])
 
     return WarPaths(regions=regions, belligerents=belligerents, actors=actors, area_km2=area,
-                    control=control, gains_km2=gains, casualties=casualties,
+                    control=control, gains_km2=net_gains, casualties=casualties,
                     economic_cost=_full(economic_cost, months, n),
                     revenue=_full(revenue, months, n),
-                    reserves=reserves, power=power, tanks=tanks, opinion=opinion, noise=noise)
+                    reserves=reserves, power=power, tanks=tanks, opinion=opinion, noise=noise,
+                    fronts=tuple(r.id for _, r in fronts), culminated=culminated)
+
+
+@dataclass(frozen=True)
+class _Regimes:
+    """The fronts' regime parameters, each ``[months or 1, fronts, draws]``."""
+
+    p_culminate: np.ndarray
+    p_resume: np.ndarray
+    scale: np.ndarray
+    counter: np.ndarray
+    sensitivity: np.ndarray
+    start: np.ndarray  # [fronts, draws]: 1 where the front starts culminated
+    uniforms: np.ndarray | None  # [months, groups, draws] on the realised path
+    group: np.ndarray  # [fronts]: each front's row of ``uniforms``
+    counter_shock_scale: np.ndarray | None  # exp(-s^2) on the realised path
+
+
+def _regime_inputs(compiled: CompiledScenario, fronts: list, noise: bool,
+                   noise_sd: np.ndarray, shocks: np.ndarray) -> _Regimes | None:
+    """Regime parameters of every front, or ``None`` when no front has a regime.
+
+    A front without a regime gets the neutral values (it never culminates), so the
+    months of such a front are those of the model without regimes, bit for bit.
+    """
+    if not any(r.front.regime is not None for _, r in fronts):
+        return None
+    n = compiled.draws
+
+    def field(name: str) -> np.ndarray:
+        default = REGIME_DEFAULTS[name]
+        return _stack([compiled.series(f"regions.{r.id}.front.regime.{name}")
+                       if r.front.regime is not None else np.full((1, n), default)
+                       for _, r in fronts], n)
+
+    regimes = [r.front.regime for _, r in fronts]
+    start = np.array([g is not None and g.start == "culminated" for g in regimes])
+    start = np.broadcast_to(start[:, None], (len(fronts), n))
+    groups = [(g.group or r.id) if g is not None else None
+              for g, (_, r) in zip(regimes, fronts, strict=True)]
+    names = sorted({g for g in groups if g is not None})
+    # a front without a regime has p_C = 0 and starts offensive: it never switches,
+    # whichever group's uniforms it reads
+    group = np.array([names.index(g) if g is not None else 0 for g in groups], dtype=int)
+    uniforms, scale = None, None
+    if noise:
+        uniforms = regime_uniforms(compiled, names)
+        scale = np.exp(-noise_sd**2)
+        culminated = start.copy()
+    else:
+        culminated = start.astype(float)
+    return _Regimes(p_culminate=field("p_culminate"), p_resume=field("p_resume"),
+                    scale=field("culminated_scale"), counter=field("counter_gain_km2"),
+                    sensitivity=field("exhaustion_sensitivity"), start=culminated,
+                    uniforms=uniforms, group=group, counter_shock_scale=scale)
+
+
+def _regime_month(regime: _Regimes, t: int, state: np.ndarray, held_def: np.ndarray,
+                  held_att: np.ndarray, pushed: np.ndarray, relief_power: np.ndarray,
+                  base_gain: np.ndarray, supply: np.ndarray, fortification: np.ndarray,
+                  shock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The area the attacker takes and the area the defender takes back, per front.
+
+    ``pushed`` is ``rho_t^gamma``. The counter-attack rate is ``counter_gain_km2`` at the
+    month-0 force balance, scaled by the defender's relative strength since then,
+    ``relief_power = (rho_0 / rho_t)^gamma_def``, times the mirror of the front's shock
+    (a good month for the attacker is a bad one for the counter-attack; mean one too).
+    """
+    advance = base_gain * pushed * supply / fortification * shock
+    counter = _at(regime.counter, t) * relief_power
+    if regime.counter_shock_scale is not None:
+        counter = counter * (_at(regime.counter_shock_scale, t) / shock)
+    return regime_gains(held_def, held_att, advance, counter, _at(regime.scale, t), state,
+                        expected=regime.uniforms is None)
+
+
+def _regime_next(regime: _Regimes, t: int, state: np.ndarray, log_relief: np.ndarray,
+                 noise: bool) -> np.ndarray:
+    """Next month's regime (realised) or its probability (expected)."""
+    p_c = culmination_probability(_at(regime.p_culminate, t), log_relief,
+                                  _at(regime.sensitivity, t))
+    p_r = _at(regime.p_resume, t)
+    if noise:
+        return switch(state, regime.uniforms[t][regime.group], p_c, p_r)
+    return expected_step(state, p_c, p_r)
 
 
 def _default(model: type, name: str) -> float:
@@ -286,7 +421,9 @@ def _sum_by(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
     out = np.zeros((size, values.shape[-1]))
     for k in range(size):
         mask = index == k
-        if mask.any():
+        if mask.all():  # every row (one attacker, one defender): no copy
+            out[k] = values.sum(axis=0)
+        elif mask.any():
             out[k] = values[mask].sum(axis=0)
     return out
 

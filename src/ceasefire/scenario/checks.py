@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ceasefire.scenario.model import Issue, Scenario, Sourced
+from ceasefire.scenario.model import Issue, Regime, Scenario, Sourced
 from ceasefire.scenario.values import Pert, point_value
 
 __all__ = ["LEVER_TARGETS", "MAX_OPTIONS", "MAX_OPTIONS_PER_ISSUE", "check_scenario",
@@ -59,15 +59,23 @@ def lever_target(scenario: Scenario, path: str) -> tuple[str, str, str] | None:
     Returns ``(collection, id, field)`` or ``None`` when the path names nothing numeric.
     """
     parts = path.split(".")
-    if len(parts) not in (3, 4) or parts[0] not in LEVER_TARGETS:
+    if len(parts) not in (3, 4, 5) or parts[0] not in LEVER_TARGETS:
         return None
     collection, record_id, *rest = parts
     record = next((r for r in getattr(scenario, collection) if r.id == record_id), None)
     if collection == "regions":
-        if record is None or len(rest) != 2 or rest[0] != "front" or record.front is None:
+        if record is None or len(rest) not in (2, 3) or rest[0] != "front" or record.front is None:
             return None
-        record, field = record.front, rest[1]
+        record, field = record.front, rest[-1]
         collection = "fronts"
+        if len(rest) == 3:  # regions.ID.front.regime.FIELD: a regime's number
+            if rest[1] != "regime" or record.regime is None:
+                return None
+            record, field = record.regime, f"regime.{field}"
+            if rest[-1] not in type(record).model_fields or rest[-1] == "group":
+                return None
+            value = getattr(record, rest[-1])
+            return None if isinstance(value, str) else (collection, record_id, field)
     elif len(rest) != 1 or record is None:
         return None
     else:
@@ -75,8 +83,8 @@ def lever_target(scenario: Scenario, path: str) -> tuple[str, str, str] | None:
     if field not in type(record).model_fields or field in ("id", "attacker"):
         return None
     value = getattr(record, field)
-    if isinstance(value, (bool, str, list, dict)) or value is None:
-        return None
+    if isinstance(value, (bool, str, list, dict, Regime)) or value is None:
+        return None  # a regime is a record; its numbers are regions.ID.front.regime.FIELD
     return collection, record_id, field
 
 
@@ -89,6 +97,9 @@ def lever_paths(scenario: Scenario) -> list[str]:
                 if record.front is None:
                     continue
                 prefix, fields = f"regions.{record.id}.front", type(record.front).model_fields
+                if record.front.regime is not None:
+                    out.extend(f"{prefix}.regime.{name}" for name in Regime.model_fields
+                               if name not in ("start", "group"))
             else:
                 prefix, fields = f"{collection}.{record.id}", type(record).model_fields
             out.extend(path for path in (f"{prefix}.{name}" for name in fields)

@@ -33,6 +33,7 @@ __all__ = [
     "Opinion",
     "Option",
     "Proposal",
+    "Regime",
     "Region",
     "Scale",
     "Scenario",
@@ -162,6 +163,30 @@ class City(Record):
     population: int | None = Field(default=None, ge=0)
 
 
+class Regime(Record):
+    """Offensive and culminated regimes of a front: a two-state Markov chain (MODELS.md 4).
+
+    Each month the front is *offensive* (the attacker advances at its full rate) or
+    *culminated* (the attacker exhausted: its rate is scaled by ``culminated_scale`` and
+    the defender takes back up to ``counter_gain_km2`` a month). The front switches from
+    offensive to culminated with probability ``p_culminate`` a month, raised as the
+    attacker's force ratio falls below its month-0 level (``exhaustion_sensitivity``),
+    and back with probability ``p_resume`` (Hamilton 1989). Fronts naming the same
+    ``group`` switch on the same random numbers (one theatre-wide culmination); by
+    default each front is its own group. Every field at its default leaves the front as
+    it is without a regime. Numbers are cited in the front's ``sources`` as
+    ``regime.<field>``.
+    """
+
+    start: Literal["offensive", "culminated"] = "offensive"
+    p_culminate: Share = 0.0
+    p_resume: Share = 0.0
+    culminated_scale: Share = 1.0
+    counter_gain_km2: NonNegative = 0.0
+    exhaustion_sensitivity: NonNegative = 0.0
+    group: KebabId | None = None
+
+
 class Front(Sourced):
     """Front parameters of a contested region (MODELS.md section 4)."""
 
@@ -170,6 +195,7 @@ class Front(Sourced):
     fortification: AtLeastOne = 1.0
     supply: Positive = 1.0
     noise_sd: NonNegative = 0.3
+    regime: Regime | None = None
 
 
 class Region(Sourced):
