@@ -7,8 +7,8 @@ result gets the usual permissions (the umask's, or those of the file it replaces
 
 Only regular files are written: a target that is a folder, a device (``/dev/null``,
 ``/dev/full``), a pipe or a socket is refused, never replaced. A symbolic link is written
-through (its target is replaced; the link stays). Temporary files are named
-``.NAME.tmp-XXXXXXXX`` so that one left by a killed process is recognisable, and they are
+through (its target is replaced; the link stays). Temporary files are named ``.NAME.tmp-``
+and eight random characters, so that one left by a killed process is recognisable; they are
 removed on every exit the process controls (an exception, Ctrl-C, SIGTERM under the CLI).
 Operating-system errors become an :class:`~ceasefire.errors.InputError` naming the path,
 the reason and a fix.

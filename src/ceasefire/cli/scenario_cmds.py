@@ -94,16 +94,11 @@ def _deal_space(scenario: Scenario) -> int:
     return math.prod(len(issue.options) for issue in scenario.issues)
 
 
-def _head(scenario: Scenario) -> dict[str, Any]:
-    from ceasefire.results import content_hash
-    from ceasefire.scenario import scenario_to_dict
-
-    return {"id": scenario.id, "as_of": scenario.as_of.isoformat(),
-            "hash": content_hash(scenario_to_dict(scenario))}
-
-
 def _document(kind: str, scenario: Scenario | None) -> dict[str, Any]:
-    return common.envelope(kind, scenario=_head(scenario) if scenario else None)
+    from ceasefire.results import ScenarioMeta
+
+    head = ScenarioMeta.of(scenario).model_dump(mode="json") if scenario else None
+    return common.envelope(kind, scenario=head)
 
 
 def _number(value: float) -> str:
