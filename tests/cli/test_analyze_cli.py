@@ -152,3 +152,10 @@ def test_report_refuses_a_result_of_another_scenario_version(cli, tmp_path):
 def test_analyze_refuses_more_draws_than_it_can_hold(cli):
     status, _, err = cli("analyze", "tutorial", "--draws", "20001", "--no-report")
     assert status == 2 and "20000" in err.replace(",", "")
+
+
+def test_the_cli_s_draw_limit_is_the_engine_s():
+    from ceasefire.bargaining.analysis import MAX_DRAWS
+    from ceasefire.cli.analyze_cmds import ANALYZE_DRAWS_MAX
+
+    assert ANALYZE_DRAWS_MAX == MAX_DRAWS
