@@ -44,15 +44,18 @@ REGIME_DEFAULTS = {"p_culminate": 0.0, "p_resume": 0.0, "culminated_scale": 1.0,
 
 
 def culmination_probability(p_culminate: np.ndarray, log_relief: np.ndarray,
-                            sensitivity: np.ndarray) -> np.ndarray:
+                            sensitivity: np.ndarray, *, sensitive: bool | None = None
+                            ) -> np.ndarray:
     r"""``p_C(t) = min(1, p_C (rho_0 / rho_t)^eta)``, in [0, 1].
 
     ``log_relief`` is ``log(rho_0 / rho_t)``. A lever may push a probability past 1; it
-    is clipped, never wrapped.
+    is clipped, never wrapped. ``sensitive``, when known, is ``np.any(sensitivity)``.
     """
-    if not np.any(sensitivity):
+    if not (np.any(sensitivity) if sensitive is None else sensitive):
         return np.clip(p_culminate, 0.0, 1.0)
-    return np.clip(p_culminate * np.exp(sensitivity * log_relief), 0.0, 1.0)
+    odds = np.exp(np.multiply(sensitivity, log_relief))
+    odds = np.multiply(p_culminate, odds, out=_scratch(odds, p_culminate))
+    return np.clip(odds, 0.0, 1.0, out=odds)
 
 
 def expected_step(culminated: np.ndarray, p_culminate: np.ndarray,
@@ -61,7 +64,11 @@ def expected_step(culminated: np.ndarray, p_culminate: np.ndarray,
 
     ``pi' = pi (1 - p_R) + (1 - pi) p_C``.
     """
-    return culminated * (1 - np.clip(p_resume, 0.0, 1.0)) + (1 - culminated) * p_culminate
+    stay = np.subtract(1, np.clip(p_resume, 0.0, 1.0))
+    stay = np.multiply(culminated, stay, out=_scratch(stay, culminated))
+    start = np.subtract(1, culminated)
+    start = np.multiply(start, p_culminate, out=_scratch(start, p_culminate))
+    return np.add(stay, start, out=_scratch(stay, start))
 
 
 def switch(culminated: np.ndarray, uniform: np.ndarray, p_culminate: np.ndarray,
@@ -98,12 +105,20 @@ def regime_gains(held_defender: np.ndarray, held_attacker: np.ndarray, advance: 
     """
     if expected:
         full = np.minimum(held_defender, advance)
-        scaled = np.minimum(held_defender, scale * advance)
+        scaled = np.multiply(scale, advance)
+        scaled = np.minimum(held_defender, scaled, out=_scratch(scaled, held_defender))
         back = np.minimum(held_attacker, counter)
-        return (1 - culminated) * full + culminated * scaled, culminated * back
+        # (1 - pi) full + pi scaled, pi back
+        full = np.multiply(np.subtract(1, culminated), full, out=_scratch(full, culminated))
+        scaled = np.multiply(culminated, scaled, out=_scratch(scaled, culminated))
+        back = np.multiply(culminated, back, out=_scratch(back, culminated))
+        return np.add(full, scaled, out=_scratch(full, scaled)), back
     # one regime a draw: scale only the culminated fronts (1.0 * a == a exactly)
-    take = np.minimum(held_defender, np.where(culminated, scale, 1.0) * advance)
-    return take, np.minimum(held_attacker, np.where(culminated, counter, 0.0))
+    take = np.where(culminated, scale, 1.0)
+    take = np.multiply(take, advance, out=_scratch(take, advance))
+    back = np.where(culminated, counter, 0.0)
+    return (np.minimum(held_defender, take, out=_scratch(take, held_defender)),
+            np.minimum(held_attacker, back, out=_scratch(back, held_attacker)))
 
 
 def regime_uniforms(compiled: CompiledScenario, groups: list[str]) -> np.ndarray:
@@ -119,3 +134,12 @@ def regime_uniforms(compiled: CompiledScenario, groups: list[str]) -> np.ndarray
     parts = [np.stack([stream(seed, f"regime.{g}").random((months, BLOCK)) for g in groups],
                       axis=1) for seed in compiled.noise_seeds]
     return np.concatenate(parts, axis=-1)[..., :n]
+
+
+def _scratch(fresh: np.ndarray, *others: np.ndarray) -> np.ndarray | None:
+    """``fresh`` (a temporary) as the ``out=`` of an operation with ``others``, or ``None``.
+
+    ``None`` (numpy allocates) where the result's broadcast shape is larger than ``fresh``.
+    """
+    shape = np.broadcast_shapes(fresh.shape, *(np.shape(o) for o in others))
+    return fresh if shape == fresh.shape else None

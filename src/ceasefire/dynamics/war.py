@@ -174,6 +174,7 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     total = share.sum(1, keepdims=True)
     share = np.where(total > 1, share / np.maximum(total, 1e-12), share)
     held_km2 = share * area[:, None, :]
+    inverse_area = 1 / np.maximum(area, 1e-12)[:, None, :]
 
     fronts = [(k, r) for k, r in enumerate(s.regions) if r.front is not None]
     f_region = np.array([k for k, _ in fronts], dtype=int)
@@ -212,7 +213,7 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     oil0, other = econ("oil_gas_revenue_per_month"), econ("other_revenue_per_month")
     spending, war_spending = econ("spending_per_month"), econ("war_spending_per_month")
     floor, escalation = econ("reserves_floor"), econ("escalation_cost_per_month")
-    keep = (1 - np.clip(econ("export_loss"), 0, 1)) * (1 - np.clip(econ("refinery_loss"), 0, 1))
+    keep = _kept(econ("export_loss"), econ("refinery_loss"))
     drift, volatility = econ("oil_price_drift"), econ("oil_price_volatility")
     has_opinion = np.array([any(o.id == a for o in s.opinion) for a in actors])[:, None]
     o_drift, o_loss = opin("drift_per_month", 0.0), opin("loss_sensitivity", 0.0)
@@ -222,8 +223,10 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
 
     shocks, price_shocks = _shocks(compiled, noise, len(fronts), noise_sd)
     regime = _regime_inputs(compiled, fronts, noise, noise_sd, shocks)
-    log_price = np.cumsum(drift + volatility * price_shocks, axis=0)
-    price_index = np.exp(log_price - log_price[:1])  # month 0 is the reference price
+    log_price = _cumsum_months(drift + volatility * price_shocks)
+    first = log_price[0].copy()
+    price_index = np.exp(np.subtract(log_price, first, out=log_price), out=log_price)
+    del log_price  # month 0 is the reference price
     revenue = oil0 * keep * price_index  # [months, actors, draws]
     lost_revenue = oil0 * price_index - revenue
     balance = revenue + other - spending
@@ -242,58 +245,75 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     tanks0 = np.where(tanks[0] > 0, tanks[0], 1.0)
     reserves[0] = econ("reserves")[0]
     opinion[0] = np.where(has_opinion, opin("support", 0.5)[0], np.nan)
-    inverse_area = 1 / np.maximum(area, 1e-12)[:, None, :]
     culminated = np.zeros((months, len(fronts), n), dtype=np.float32)
     state = regime.start if regime is not None else None
     ratio0 = None
 
+    # per-month inputs that do not depend on the path, gathered once ([months or 1, ...])
+    floor_b = floor[:, actor_of]
+    floor_positive, floor_div = floor_b > 0, np.maximum(floor_b, 1e-12)
+    min_def, exp_att, exp_def = min_power[:, p_def], exponent[:, p_att], exponent[:, p_def]
+    o_rows = np.flatnonzero(has_opinion[:, 0])
+    o_side, o_drift, o_loss = side[o_rows], o_drift[:, o_rows], o_loss[:, o_rows]
+    o_strikes, reference = o_strikes[:, o_rows], o_ref[:, o_rows] * DAYS_PER_MONTH
+    by_att, by_def = _Groups(f_att, nb), _Groups(f_def, nb)
+    # the contested areas, [fronts, draws]: the loop updates these, the other cells of
+    # held_km2 never change (so neither does their control)
+    held_def, held_att = held_km2[f_region, f_def], held_km2[f_region, f_att]
+    fixed_control = np.clip(held_km2 * inverse_area, 0.0, 1.0)
+    inverse_front = inverse_area[f_region, 0]
+
     for t in range(months):
-        np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[t])
-        cash_floor = _at(floor, t)[actor_of]
-        cash = np.where(cash_floor > 0,
-                        np.clip(reserves[t, actor_of] / np.maximum(cash_floor, 1e-12), 0, 1), 1)
+        _control(control[t], fixed_control, held_def, held_att, inverse_front, f_region,
+                 f_def, f_att)
+        cash = np.where(_at(floor_positive, t),
+                        np.clip(reserves[t, actor_of] / _at(floor_div, t), 0, 1), 1)
         power[t] = combat_power(_at(power0, t), np.minimum(tanks[t] / tanks0, 1),
                                 _at(tank_dep, t), cash, _at(reserve_dep, t))
         if fronts:
-            ratio = power[t, p_att] / np.maximum(power[t, p_def], _at(min_power, t)[p_def])
-            pushed = (ratio ** _at(exponent, t)[p_att])[f_pair]  # rho^gamma of each front
+            ratio = power[t, p_att] / np.maximum(power[t, p_def], _at(min_def, t))
+            pushed = (ratio ** _at(exp_att, t))[f_pair]  # rho^gamma of each front
             if regime is None:
                 # advance_km2 with the force ratio's power computed once a pair
-                take = np.minimum(held_km2[f_region, f_def], _at(base_gain, t) * pushed
-                                  * _at(supply, t) / _at(fortification, t) * _at(shocks, t))
-                # one front per region, so (region, side) pairs are unique
-                held_km2[f_region, f_def] -= take
-                held_km2[f_region, f_att] += take
-                gains[t] = _sum_by(take, f_att, nb)
-                lost[t] = _sum_by(take, f_def, nb)
+                take = np.minimum(held_def, _product(_at(base_gain, t), pushed, _at(supply, t),
+                                                     _at(fortification, t), _at(shocks, t)))
+                held_def -= take
+                held_att += take
+                sums = by_def.sums(take, by_att.sums(take))
+                by_att.scatter(sums, gains[t])
+                by_def.scatter(sums, lost[t])
             else:
                 ratio0 = ratio if ratio0 is None else ratio0
                 relief = ratio0 / ratio  # > 1 when the attacker is weaker than at month 0
-                take, back = _regime_month(regime, t, state, held_km2[f_region, f_def],
-                                           held_km2[f_region, f_att], pushed,
-                                           (relief ** _at(exponent, t)[p_def])[f_pair],
+                take, back = _regime_month(regime, t, state, held_def, held_att, pushed,
+                                           (relief ** _at(exp_def, t))[f_pair],
                                            _at(base_gain, t), _at(supply, t),
                                            _at(fortification, t), _at(shocks, t))
                 culminated[t] = state
-                net = take - back
-                held_km2[f_region, f_def] -= net
-                held_km2[f_region, f_att] += net
+                net = np.subtract(take, back)
+                held_def -= net
+                held_att += net
                 # the side that takes ground pays for it; the side that loses it, too
-                taken, taken_back = _sum_by(take, f_att, nb), _sum_by(back, f_att, nb)
-                gains[t] = taken + _sum_by(back, f_def, nb)
-                lost[t] = _sum_by(take, f_def, nb) + taken_back
-                net_gains[t] = taken - taken_back
-                state = _regime_next(regime, t, state, np.log(relief)[f_pair], noise)
+                take_sums = by_def.sums(take, by_att.sums(take))
+                back_sums = by_def.sums(back, by_att.sums(back))
+                taken, taken_back = by_att.scatter(take_sums), by_att.scatter(back_sums)
+                np.add(taken, by_def.scatter(back_sums), out=gains[t])
+                np.add(by_def.scatter(take_sums), taken_back, out=lost[t])
+                np.subtract(taken, taken_back, out=net_gains[t])
+                state = _regime_next(regime, t, state, np.log(relief, out=relief)[f_pair],
+                                     noise)
         tank_use = _at(tank_loss, t) + _at(tank_loss_km2, t) * gains[t]
         tanks[t + 1] = np.maximum(tanks[t] - tank_use + _at(tank_prod, t), 0)
-        reserves[t + 1] = reserves[t] + _at(balance, t)
+        np.add(reserves[t], _at(balance, t), out=reserves[t + 1])
         casualties[t] = (_at(cas_day, t) * DAYS_PER_MONTH + _at(cas_gain, t) * gains[t]
                          + _at(cas_loss, t) * lost[t])
-        reference = _at(o_ref, t) * DAYS_PER_MONTH
-        push = (_at(o_drift, t) + _at(o_loss, t) * (casualties[t, side] / reference - 1)
-                + _at(o_strikes, t))
-        opinion[t + 1] = np.where(has_opinion, logistic_step(opinion[t], push), np.nan)
-    np.clip(held_km2 * inverse_area, 0.0, 1.0, out=control[months])
+        if o_rows.size:  # opinion moves only where the scenario gives one
+            push = (_at(o_drift, t) + _at(o_loss, t) * (casualties[t, o_side]
+                                                        / _at(reference, t) - 1)
+                    + _at(o_strikes, t))
+            opinion[t + 1, o_rows] = logistic_step(opinion[t, o_rows], push)
+    _control(control[months], fixed_control, held_def, held_att, inverse_front, f_region,
+             f_def, f_att)
 
     return WarPaths(regions=regions, belligerents=belligerents, actors=actors, area_km2=area,
                     control=control, gains_km2=net_gains, casualties=casualties,
@@ -316,6 +336,7 @@ class _Regimes:
     uniforms: np.ndarray | None  # [months, groups, draws] on the realised path
     group: np.ndarray  # [fronts]: each front's row of ``uniforms``
     counter_shock_scale: np.ndarray | None  # exp(-s^2) on the realised path
+    sensitive: np.ndarray  # [months or 1]: whether any exhaustion sensitivity is nonzero
 
 
 def _regime_inputs(compiled: CompiledScenario, fronts: list, noise: bool,
@@ -351,10 +372,37 @@ def _regime_inputs(compiled: CompiledScenario, fronts: list, noise: bool,
         culminated = start.copy()
     else:
         culminated = start.astype(float)
+    sensitivity = field("exhaustion_sensitivity")
     return _Regimes(p_culminate=field("p_culminate"), p_resume=field("p_resume"),
                     scale=field("culminated_scale"), counter=field("counter_gain_km2"),
-                    sensitivity=field("exhaustion_sensitivity"), start=culminated,
-                    uniforms=uniforms, group=group, counter_shock_scale=scale)
+                    sensitivity=sensitivity, start=culminated, uniforms=uniforms, group=group,
+                    counter_shock_scale=scale, sensitive=np.any(sensitivity, axis=(1, 2)))
+
+
+def _control(out: np.ndarray, fixed: np.ndarray, held_def: np.ndarray,
+             held_att: np.ndarray, inverse_front: np.ndarray, f_region: np.ndarray,
+             f_def: np.ndarray, f_att: np.ndarray) -> None:
+    """Write one month's control ``[regions, belligerents, draws]`` into ``out``.
+
+    The cells no front moves are ``fixed``; each front's defender and attacker cells are
+    ``clip(held / area, 0, 1)``, as for every cell.
+    """
+    out[...] = fixed
+    # one front per region, so (region, side) pairs are unique
+    out[f_region, f_def] = np.clip(held_def * inverse_front, 0.0, 1.0)
+    out[f_region, f_att] = np.clip(held_att * inverse_front, 0.0, 1.0)
+
+
+def _kept(export_loss: np.ndarray, refinery_loss: np.ndarray) -> np.ndarray:
+    """Share of oil revenue kept, ``(1 - clip(export_loss)) (1 - clip(refinery_loss))``.
+
+    Both arguments are fresh arrays and are overwritten.
+    """
+    kept = np.subtract(1, np.clip(export_loss, 0, 1, out=export_loss), out=export_loss)
+    other = np.subtract(1, np.clip(refinery_loss, 0, 1, out=refinery_loss), out=refinery_loss)
+    if kept.shape != np.broadcast_shapes(kept.shape, other.shape):
+        return kept * other
+    return np.multiply(kept, other, out=kept)
 
 
 def _regime_month(regime: _Regimes, t: int, state: np.ndarray, held_def: np.ndarray,
@@ -367,11 +415,12 @@ def _regime_month(regime: _Regimes, t: int, state: np.ndarray, held_def: np.ndar
     month-0 force balance, scaled by the defender's relative strength since then,
     ``relief_power = (rho_0 / rho_t)^gamma_def``, times the mirror of the front's shock
     (a good month for the attacker is a bad one for the counter-attack; mean one too).
+    ``relief_power`` is overwritten (it becomes the counter-attack rate).
     """
-    advance = base_gain * pushed * supply / fortification * shock
-    counter = _at(regime.counter, t) * relief_power
+    advance = _product(base_gain, pushed, supply, fortification, shock)
+    counter = np.multiply(relief_power, _at(regime.counter, t), out=relief_power)
     if regime.counter_shock_scale is not None:
-        counter = counter * (_at(regime.counter_shock_scale, t) / shock)
+        counter *= _at(regime.counter_shock_scale, t) / shock
     return regime_gains(held_def, held_att, advance, counter, _at(regime.scale, t), state,
                         expected=regime.uniforms is None)
 
@@ -380,11 +429,70 @@ def _regime_next(regime: _Regimes, t: int, state: np.ndarray, log_relief: np.nda
                  noise: bool) -> np.ndarray:
     """Next month's regime (realised) or its probability (expected)."""
     p_c = culmination_probability(_at(regime.p_culminate, t), log_relief,
-                                  _at(regime.sensitivity, t))
+                                  _at(regime.sensitivity, t),
+                                  sensitive=bool(_at(regime.sensitive, t)))
     p_r = _at(regime.p_resume, t)
     if noise:
         return switch(state, regime.uniforms[t][regime.group], p_c, p_r)
     return expected_step(state, p_c, p_r)
+
+
+def _product(base_gain: np.ndarray, pushed: np.ndarray, supply: np.ndarray,
+             fortification: np.ndarray, shock: np.ndarray) -> np.ndarray:
+    """``base_gain * pushed * supply / fortification * shock``, left to right, in one array.
+
+    The uncapped advance of :func:`advance_km2`, operation for operation (so bit for bit),
+    without its temporaries.
+    """
+    out = np.multiply(base_gain, pushed)
+    out *= supply
+    out /= fortification
+    out *= shock
+    return out
+
+
+def _cumsum_months(values: np.ndarray) -> np.ndarray:
+    """``np.cumsum(values, axis=0)`` in place, bit for bit.
+
+    A running sum is sequential either way; numpy's accumulate along the outer axis of a
+    3-d array is several times slower than one vectorised add a month.
+    """
+    for t in range(1, values.shape[0]):
+        np.add(values[t - 1], values[t], out=values[t])
+    return values
+
+
+class _Groups:
+    """Fronts grouped by belligerent (attacker or defender), to sum per-front rows.
+
+    ``rows`` pairs each belligerent that has fronts with its fronts' rows (``None`` for all
+    of them: summed without a copy). Sums are keyed by those rows, so two groupings of the
+    same fronts (one attacker, one defender) share one sum.
+    """
+
+    def __init__(self, index: np.ndarray, size: int) -> None:
+        self.size = size
+        self.rows: list[tuple[int, tuple[int, ...] | None]] = []
+        for k in range(size):
+            mask = index == k
+            if mask.any():
+                self.rows.append((k, None if mask.all() else tuple(np.flatnonzero(mask))))
+
+    def sums(self, values: np.ndarray, known: dict | None = None) -> dict:
+        """Add the sums over this grouping's rows of ``values [fronts, draws]`` to ``known``."""
+        known = {} if known is None else known
+        for _, rows in self.rows:
+            if rows not in known:
+                known[rows] = values.sum(axis=0) if rows is None else values[list(rows)].sum(0)
+        return known
+
+    def scatter(self, sums: dict, out: np.ndarray | None = None) -> np.ndarray:
+        """The ``[size, draws]`` sums by belligerent (0 where it has no front)."""
+        if out is None:
+            out = np.zeros((self.size, next(iter(sums.values())).shape[-1]))
+        for k, rows in self.rows:
+            out[k] = sums[rows]
+        return out
 
 
 def _default(model: type, name: str) -> float:
@@ -416,18 +524,6 @@ def _defender(region, b_index: dict[str, int], share0: np.ndarray) -> int:
     return max(others, key=lambda k: share0[k])
 
 
-def _sum_by(values: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
-    """Sum rows ``values[j]`` into row ``index[j]`` of a ``[size, draws]`` array."""
-    out = np.zeros((size, values.shape[-1]))
-    for k in range(size):
-        mask = index == k
-        if mask.all():  # every row (one attacker, one defender): no copy
-            out[k] = values.sum(axis=0)
-        elif mask.any():
-            out[k] = values[mask].sum(axis=0)
-    return out
-
-
 def _shocks(compiled: CompiledScenario, noise: bool, n_fronts: int,
             noise_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean-one battlefield shocks ``[months, fronts, draws]`` and oil price shocks.
@@ -439,13 +535,19 @@ def _shocks(compiled: CompiledScenario, noise: bool, n_fronts: int,
     if not noise:
         return np.ones((1, n_fronts, n)), np.zeros((1, 1, n))
     names = [r.id for r in compiled.scenario.regions if r.front is not None]
-    fronts, prices = [], []
-    for seed in compiled.noise_seeds:
+    z, price = np.empty((months, len(names), n)), np.empty((months, 1, n))
+    for b, seed in enumerate(compiled.noise_seeds):
+        lo = b * BLOCK
+        width = min(BLOCK, n - lo)
+        if width <= 0:  # a subset keeps every block's seed
+            break
         # each front and the oil price draw from streams keyed by name (see `stream`)
-        fronts.append(np.stack([stream(seed, f"shock.{name}").standard_normal((months, BLOCK))
-                                for name in names], axis=1) if names
-                      else np.zeros((months, 0, BLOCK)))
-        prices.append(stream(seed, "shock.oil-price").standard_normal((months, 1, BLOCK)))
-    z = np.concatenate(fronts, axis=-1)[..., :n]
-    price = np.concatenate(prices, axis=-1)[..., :n]
-    return np.exp(noise_sd * z - noise_sd**2 / 2), price
+        for f, name in enumerate(names):
+            draws = stream(seed, f"shock.{name}").standard_normal((months, BLOCK))
+            z[:, f, lo:lo + width] = draws[:, :width]
+        draws = stream(seed, "shock.oil-price").standard_normal((months, 1, BLOCK))
+        price[..., lo:lo + width] = draws[..., :width]
+    # exp(sd z - sd^2 / 2), in place
+    z *= noise_sd
+    z -= noise_sd**2 / 2
+    return np.exp(z, out=z), price
