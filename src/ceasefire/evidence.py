@@ -46,6 +46,10 @@ def _records(scenario: Scenario) -> Iterator[tuple[str, Sourced]]:
         for part in ("dimensions", "actors"):
             for record in getattr(scenario.stakeholders, part):
                 yield f"stakeholders.{part}.{record.id}", record
+    if scenario.beliefs is not None:
+        yield "beliefs", scenario.beliefs
+        for prior in scenario.beliefs.priors:
+            yield f"beliefs.priors.{prior.id}", prior
 
 
 def parameter_index(scenario: Scenario) -> dict[str, list[str]]:

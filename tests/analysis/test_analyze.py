@@ -97,3 +97,19 @@ def test_acceptance_table_is_tidy_and_agrees_with_the_document(result):
     later = result.to_frame("agreement")
     row = later[(later.month == "2030-07") & (later.proposal == "freeze")]
     assert row.p.item() == result.timing["freeze"]["2030-07"].p_all_veto_accept.p
+
+
+def test_beliefs_summarise_the_engine_s_posterior(result, engine):
+    beliefs = engine.realised.beliefs
+    assert beliefs is not None and result.beliefs is not None
+    month0, later = result.start_months[0], result.start_months[6]
+    for j, actor in enumerate(beliefs.belligerents):
+        series = result.beliefs[actor]
+        assert series[month0].p50 == pytest.approx(np.median(beliefs.expected_m[0, j]))
+        assert series[later].mean == pytest.approx(beliefs.expected_m[6, j].mean())
+    gap = beliefs.gap()
+    assert result.belief_gap[later].p90 == pytest.approx(np.percentile(gap[6], 90))
+    # the parties learn: the gap in what they expect narrows as the war reveals m
+    assert result.belief_gap[later].mean < result.belief_gap[month0].mean
+    half = result.belief_gap_half_life
+    assert 0 < half.p_halves.p <= 1 and half.months.p50 >= 1

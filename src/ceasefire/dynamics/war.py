@@ -15,6 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ceasefire.dynamics.beliefs import (
+    BeliefPaths,
+    belief_attacker,
+    national_signal,
+    posterior,
+    prior_beliefs,
+    true_log_m,
+)
 from ceasefire.dynamics.regimes import (
     REGIME_DEFAULTS,
     culmination_probability,
@@ -69,6 +77,10 @@ class WarPaths:
         ``[months, fronts, draws]`` (float32): whether each front is in the culminated
         regime in each month (0 or 1 on the realised path; its probability on the
         noise-free path, see :mod:`ceasefire.dynamics.regimes`).
+    beliefs
+        The belligerents' beliefs about ``m``, the attacker's advance-rate multiplier,
+        month by month (:class:`~ceasefire.dynamics.beliefs.BeliefPaths`); ``None`` where
+        the scenario has no ``beliefs`` section.
     """
 
     regions: tuple[str, ...]
@@ -87,6 +99,7 @@ class WarPaths:
     noise: bool
     fronts: tuple[str, ...] = ()
     culminated: np.ndarray | None = None
+    beliefs: BeliefPaths | None = None
 
     @property
     def draws(self) -> int:
@@ -147,7 +160,8 @@ def logistic_step(support: np.ndarray, push: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-logit))
 
 
-def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
+def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
+                 log_m: np.ndarray | None = None) -> WarPaths:
     """Simulate the war month by month for every draw.
 
     Parameters
@@ -158,6 +172,18 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
         With ``False`` every shock is exactly 1 (the noise-free path that the parties'
         war values are computed on); with ``True`` one realised path per draw, its
         shocks drawn block by block from the compiled seed.
+    log_m
+        ``[draws]``: the true ``log m`` of each draw, the attacker's advance-rate
+        multiplier (MODELS.md 2.4), in place of the one compiled from the analyst's
+        distribution (e.g. drawn from a party's prior, for paths fitted under its belief).
+        Every other number of the draw is unchanged (common random numbers).
+
+    With a ``beliefs`` section the result carries the belligerents' beliefs, updated by
+    Bayes on one national signal a month of the realised path
+    (:mod:`ceasefire.dynamics.beliefs`); on the expected path they stay at the priors.
+    ``m`` multiplies the attacker's advance on its fronts in both regimes, on both paths;
+    where every draw's ``log m`` is 0 the paths are bit for bit those of the model
+    without ``m``.
     """
     s = compiled.scenario
     n, months = compiled.draws, compiled.months
@@ -222,6 +248,10 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
     actor_of = np.array([actors.index(b) for b in belligerents])
 
     shocks, price_shocks = _shocks(compiled, noise, len(fronts), noise_sd)
+    learn = _belief_inputs(compiled, f_att, b_index, noise, noise_sd, log_m)
+    if learn is not None and learn.m is not None:
+        base_gain = base_gain * learn.m  # m scales the attacker's advance, both regimes
+    observe = learn is not None and learn.excess is not None
     regime = _regime_inputs(compiled, fronts, noise, noise_sd, shocks)
     log_price = _cumsum_months(drift + volatility * price_shocks)
     first = log_price[0].copy()
@@ -273,10 +303,14 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
         if fronts:
             ratio = power[t, p_att] / np.maximum(power[t, p_def], _at(min_def, t))
             pushed = (ratio ** _at(exp_att, t))[f_pair]  # rho^gamma of each front
+            if observe:  # the same advance, and this month's national signal
+                advance = learn.month(t, held_def, state, _at(base_gain, t), pushed,
+                                      _at(supply, t), _at(fortification, t), _at(shocks, t))
+            else:  # advance_km2 with the force ratio's power computed once a pair
+                advance = _product(_at(base_gain, t), pushed, _at(supply, t),
+                                   _at(fortification, t), _at(shocks, t))
             if regime is None:
-                # advance_km2 with the force ratio's power computed once a pair
-                take = np.minimum(held_def, _product(_at(base_gain, t), pushed, _at(supply, t),
-                                                     _at(fortification, t), _at(shocks, t)))
+                take = np.minimum(held_def, advance)
                 held_def -= take
                 held_att += take
                 sums = by_def.sums(take, by_att.sums(take))
@@ -285,10 +319,9 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
             else:
                 ratio0 = ratio if ratio0 is None else ratio0
                 relief = ratio0 / ratio  # > 1 when the attacker is weaker than at month 0
-                take, back = _regime_month(regime, t, state, held_def, held_att, pushed,
+                take, back = _regime_month(regime, t, state, held_def, held_att, advance,
                                            (relief ** _at(exp_def, t))[f_pair],
-                                           _at(base_gain, t), _at(supply, t),
-                                           _at(fortification, t), _at(shocks, t))
+                                           _at(shocks, t))
                 culminated[t] = state
                 net = np.subtract(take, back)
                 held_def -= net
@@ -320,7 +353,95 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True) -> WarPaths:
                     economic_cost=_full(economic_cost, months, n),
                     revenue=_full(revenue, months, n),
                     reserves=reserves, power=power, tanks=tanks, opinion=opinion, noise=noise,
-                    fronts=tuple(r.id for _, r in fronts), culminated=culminated)
+                    fronts=tuple(r.id for _, r in fronts), culminated=culminated,
+                    beliefs=None if learn is None else learn.beliefs(compiled, belligerents))
+
+
+class _Learning:
+    """The unknown ``m`` on the attacker's fronts and the national signal it sends.
+
+    ``m`` (``[fronts, draws]``, 1 off the attacker's fronts; ``None`` where every draw's
+    ``m`` is 1) scales the base gain once, before the month loop. On the realised path
+    ``month`` returns a month's advance per front, operation for operation that of
+    :func:`_product`, and adds the month's informative fronts to the signal's sums.
+    """
+
+    def __init__(self, attacker: str, log_m: np.ndarray, m: np.ndarray | None,
+                 rows: np.ndarray | None, excess: np.ndarray | None, months: int,
+                 draws: int) -> None:
+        self.attacker, self.log_m, self.m, self.excess = attacker, log_m, m, excess
+        self.rows = None if rows is None else rows.astype(float)
+        shape = (months, draws)
+        self.advance, self.predicted, self.variance = (np.zeros(shape), np.zeros(shape),
+                                                       np.zeros(shape))
+
+    def month(self, t: int, held_def: np.ndarray, state: np.ndarray | None,
+              base_gain: np.ndarray, pushed: np.ndarray, supply: np.ndarray,
+              fortification: np.ndarray, shock: np.ndarray) -> np.ndarray:
+        # the advance without the shock (at the draw's m; divided by m after the loop)
+        predicted = np.multiply(base_gain, pushed)
+        predicted *= supply
+        predicted /= fortification
+        advance = np.multiply(predicted, shock)
+        informative = np.less(advance, held_def)  # not capped by what the defender held
+        if state is not None:
+            np.greater(informative, state, out=informative)  # ... and offensive
+        weight = informative.astype(float)
+        if self.rows is not None:
+            weight *= self.rows  # on the attacker's fronts
+        # the sums over the informative fronts of a, a_hat and a_hat^2 (e^{s^2} - 1)
+        self.advance[t] = np.einsum("fn,fn->n", weight, advance)
+        self.predicted[t] = np.einsum("fn,fn->n", weight, predicted)
+        weight *= predicted
+        weight *= predicted
+        self.variance[t] = np.einsum("fn,fn->n", weight, _at(self.excess, t))
+        return advance
+
+    def beliefs(self, compiled: CompiledScenario, belligerents: tuple[str, ...]
+                ) -> BeliefPaths | None:
+        if compiled.scenario.beliefs is None:
+            return None
+        months, n = self.advance.shape
+        if self.excess is None:  # the expected path: no signal
+            signal, signal_sd = np.full((months, n), np.nan), np.full((months, n), np.inf)
+        else:
+            # m is common to the attacker's fronts: the prediction at m = 1 is the sum / m
+            m = np.exp(self.log_m)
+            signal, signal_sd = national_signal(self.advance, self.predicted / m,
+                                                self.variance / m**2)
+        mean, sd = posterior(*prior_beliefs(compiled), signal, signal_sd)
+        return BeliefPaths(belligerents=belligerents, attacker=self.attacker,
+                           true_log_m=self.log_m, signal=signal, signal_sd=signal_sd,
+                           mean_log_m=mean, sd_log_m=sd)
+
+
+def _belief_inputs(compiled: CompiledScenario, f_att: np.ndarray, b_index: dict[str, int],
+                   noise: bool, noise_sd: np.ndarray, log_m: np.ndarray | None
+                   ) -> _Learning | None:
+    """The unknown ``m`` and the signal's inputs, or ``None`` when neither applies.
+
+    ``None`` (the model without ``m``, bit for bit) where the scenario has no beliefs and
+    no ``log_m`` is given, or has no front.
+    """
+    s = compiled.scenario
+    if (s.beliefs is None and log_m is None) or f_att.size == 0:
+        return None
+    attacker = belief_attacker(s)
+    if log_m is None:
+        log_m = true_log_m(compiled)
+    else:
+        log_m = np.asarray(log_m, dtype=float)
+        if log_m.shape != (compiled.draws,):
+            raise ValueError(f"log_m must have shape ({compiled.draws},), got {log_m.shape}")
+    mask = f_att == b_index[attacker]
+    rows = None if mask.all() else mask[:, None]
+    m = None
+    if np.any(log_m != 0):
+        m = np.where(mask[:, None], np.exp(log_m)[None, :], 1.0)
+    excess = None
+    if noise and s.beliefs is not None:
+        excess = np.expm1(np.square(noise_sd))
+    return _Learning(attacker, log_m, m, rows, excess, compiled.months, compiled.draws)
 
 
 @dataclass(frozen=True)
@@ -406,18 +527,17 @@ def _kept(export_loss: np.ndarray, refinery_loss: np.ndarray) -> np.ndarray:
 
 
 def _regime_month(regime: _Regimes, t: int, state: np.ndarray, held_def: np.ndarray,
-                  held_att: np.ndarray, pushed: np.ndarray, relief_power: np.ndarray,
-                  base_gain: np.ndarray, supply: np.ndarray, fortification: np.ndarray,
+                  held_att: np.ndarray, advance: np.ndarray, relief_power: np.ndarray,
                   shock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The area the attacker takes and the area the defender takes back, per front.
 
-    ``pushed`` is ``rho_t^gamma``. The counter-attack rate is ``counter_gain_km2`` at the
-    month-0 force balance, scaled by the defender's relative strength since then,
-    ``relief_power = (rho_0 / rho_t)^gamma_def``, times the mirror of the front's shock
-    (a good month for the attacker is a bad one for the counter-attack; mean one too).
+    ``advance`` is the offensive regime's uncapped advance. The counter-attack rate is
+    ``counter_gain_km2`` at the month-0 force balance, scaled by the defender's relative
+    strength since then, ``relief_power = (rho_0 / rho_t)^gamma_def``, times the mirror of
+    the front's shock (a good month for the attacker is a bad one for the counter-attack;
+    mean one too).
     ``relief_power`` is overwritten (it becomes the counter-attack rate).
     """
-    advance = _product(base_gain, pushed, supply, fortification, shock)
     counter = np.multiply(relief_power, _at(regime.counter, t), out=relief_power)
     if regime.counter_shock_scale is not None:
         counter *= _at(regime.counter_shock_scale, t) / shock

@@ -46,7 +46,7 @@ def check_scenario(scenario: Scenario, *, strict_evidence: bool = False) -> list
     """
     found: list[Found] = []
     for check in (_unique_ids, _actors, _regions, _records_of_actors, _levers, _issues,
-                  _proposals, _stakeholders, _evidence):
+                  _proposals, _stakeholders, _beliefs, _evidence):
         found.extend(check(scenario))
     if strict_evidence:
         found.extend(_numbers_cite_evidence(scenario))
@@ -337,6 +337,29 @@ def _stakeholders(s: Scenario) -> Iterator[Found]:
                        f"[{dim.scale.low:g}, {dim.scale.high:g}]", "put it on the scale")
 
 
+def _beliefs(s: Scenario) -> Iterator[Found]:
+    """The beliefs section: an attacker with fronts, one prior per belligerent at most."""
+    if s.beliefs is None:
+        return
+    belligerents = set(s.belligerents)
+    attackers = {r.front.attacker for r in s.regions if r.front is not None}
+    attacker = s.beliefs.attacker
+    if attacker is not None and attacker not in attackers:
+        known = ", ".join(sorted(attackers)) or "none (no region has a front)"
+        yield (("beliefs", "attacker"),
+               f"{attacker!r} attacks on no front, so it has no advance for m to scale",
+               f"name a front's attacker: {known}")
+    elif attacker is None and not attackers:
+        yield (("beliefs",), "the scenario has beliefs about the advance but no front",
+               "add a front to a region, or remove the beliefs section")
+    yield from _duplicates(s.beliefs.priors, ("beliefs", "priors"), "prior")
+    for i, prior in enumerate(s.beliefs.priors):
+        if prior.id not in belligerents:
+            yield (("beliefs", "priors", i, "id"),
+                   f"prior of {prior.id!r}, which is not a belligerent",
+                   f"priors are the belligerents': {', '.join(s.belligerents)}")
+
+
 def _sourced(s: Scenario) -> Iterator[tuple[Loc, Any]]:
     """Every record that can cite evidence, with its location (the scenario's own too)."""
     yield (), s
@@ -353,6 +376,10 @@ def _sourced(s: Scenario) -> Iterator[tuple[Loc, Any]]:
         for part in ("dimensions", "actors"):
             for i, record in enumerate(getattr(s.stakeholders, part)):
                 yield ("stakeholders", part, i), record
+    if s.beliefs is not None:
+        yield ("beliefs",), s.beliefs
+        for i, prior in enumerate(s.beliefs.priors):
+            yield ("beliefs", "priors", i), prior
 
 
 def _evidence(s: Scenario) -> Iterator[Found]:

@@ -22,11 +22,16 @@ from ceasefire.scenario.checks import lever_target
 from ceasefire.scenario.model import Economy, Forces, Opinion, Scenario
 from ceasefire.scenario.values import DIST_TYPES, point_value, sample_value, support
 
-__all__ = ["BLOCK", "CompiledScenario", "compile_scenario", "optional_parameters",
+__all__ = ["BLOCK", "LOG_M", "CompiledScenario", "compile_scenario", "optional_parameters",
            "resolve_seed", "stream"]
 
 BLOCK = 4096
 """Draws per canonical block of random numbers."""
+
+LOG_M = "beliefs.log_m"
+"""Parameter path of the true log m of each draw (MODELS.md 2.4), when the scenario has
+beliefs: drawn from the analyst's distribution, from a stream keyed by this path."""
+_LOG_M_NORMAL = "beliefs.log_m.normal"
 
 _SKIP = {"lat", "lon", "cities", "x", "stakeholders", "evidence", "sources", "scale",
          "format_version", "horizon_months", "start_month", "ramp_months", "as_of",
@@ -215,6 +220,9 @@ def compile_scenario(
         uniform = np.concatenate([p[f"levers.{lever.id}.uniform"] for p in passes])[:draws]
         active[lever.id] = uniform < np.broadcast_to(params.get(key, 1.0), (draws,))
     params = {k: v for k, v in params.items() if not k.endswith(".uniform")}
+    if scenario.beliefs is not None:
+        params[LOG_M] = _log_m(params.pop(_LOG_M_NORMAL),
+                               params["beliefs.analyst_sd_log_m"])
     for lever in scenario.levers:
         for effect in lever.effects:
             if lever_target(scenario, effect.path) is None:  # validated on load; be explicit
@@ -271,7 +279,18 @@ def _sample_pass(scenario: Scenario, seed: np.random.SeedSequence, size: int) ->
     for lever in scenario.levers:
         key = f"levers.{lever.id}.uniform"
         out[key] = stream(seed, key).random(size)
+    if scenario.beliefs is not None:  # the attacker's unknown m, a stream of its own
+        out[_LOG_M_NORMAL] = stream(seed, LOG_M).standard_normal(size)
     return out
+
+
+def _log_m(normal: np.ndarray, spread: float | np.ndarray) -> np.ndarray:
+    r"""The true ``log m`` of each draw, ``s_A z - s_A^2 / 2``, so that ``E[m] = 1``.
+
+    With ``s_A = 0`` every draw's ``log m`` is 0 (``m = 1`` exactly), MODELS.md 2.4.
+    """
+    spread = np.asarray(spread, dtype=float)
+    return spread * normal - spread**2 / 2
 
 
 def _walk(node: Any, path: str, seed: np.random.SeedSequence, size: int,

@@ -20,6 +20,7 @@ from ceasefire.scenario.values import Bounds, Number, Quantity, point_value, sup
 __all__ = [
     "FORMAT_VERSION",
     "Actor",
+    "Beliefs",
     "City",
     "Claim",
     "Dimension",
@@ -32,6 +33,7 @@ __all__ = [
     "LineSpec",
     "Opinion",
     "Option",
+    "Prior",
     "Proposal",
     "Regime",
     "Region",
@@ -401,6 +403,51 @@ class Stakeholders(Record):
     actors: list[Stakeholder] = Field(min_length=1)
 
 
+# --- beliefs about the war -----------------------------------------------------------------
+
+MAX_SD_LOG_M = 2.0
+"""Largest spread of log m a scenario may give (a factor of e^2 = 7.4 at one sd)."""
+MAX_MEAN_LOG_M = 3.0
+"""Largest |mean of log m| of a prior (a factor of e^3 = 20)."""
+
+LogMSpread = Annotated[
+    Quantity,
+    _bounded(Bounds(0, MAX_SD_LOG_M, hint="a spread of log m: 0.2 is about +-20 %")),
+]
+LogMMean = Annotated[
+    Quantity,
+    _bounded(Bounds(-MAX_MEAN_LOG_M, MAX_MEAN_LOG_M,
+                    hint="a mean of log m: log 2 = 0.69 expects twice the analyst's pace")),
+]
+
+
+class Prior(Sourced):
+    """A belligerent's prior on log m, the attacker's advance-rate multiplier (MODELS.md 2.4).
+
+    ``log m ~ Normal(mean_log_m, sd_log_m^2)``; ``sd_log_m = 0`` is a party certain of
+    its view, which no signal moves.
+    """
+
+    id: ActorId
+    mean_log_m: LogMMean
+    sd_log_m: LogMSpread
+
+
+class Beliefs(Sourced):
+    """What the parties believe about the war, and the analyst's view (MODELS.md 2.4).
+
+    ``m`` multiplies the offensive advance of ``attacker`` on all its fronts; one ``m`` per
+    outer draw, ``log m ~ Normal(-s_A^2 / 2, s_A^2)`` with ``s_A = analyst_sd_log_m``, so
+    that ``E[m] = 1``. ``attacker`` defaults to the belligerent that attacks on the most
+    fronts. A belligerent without a prior holds the analyst's distribution.
+    """
+
+    attacker: ActorId | None = None
+    analyst_sd_log_m: LogMSpread = 0.0
+    priors: list[Prior] = Field(default_factory=list)
+    description: str = ""
+
+
 # --- the scenario -------------------------------------------------------------------------
 
 
@@ -425,6 +472,7 @@ class Scenario(Record):
     issues: list[Issue] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
     stakeholders: Stakeholders | None = None
+    beliefs: Beliefs | None = None
     evidence: list[Claim] = Field(default_factory=list)
     sources: dict[str, list[KebabId]] = Field(default_factory=dict)
 
