@@ -25,6 +25,7 @@ from ceasefire.results import (
     Window,
 )
 from ceasefire.results.analyze import (
+    HalfLife,
     Leverage,
     Rubinstein,
     TimingEntry,
@@ -106,9 +107,30 @@ def summarise(a: Analysis) -> AnalyzeResult:
                                         c.grade == "unconfirmed" or c.disputed
                                         for c in w.claims))
                        for w in weak_evidence(s)],
+        **_beliefs(a),
         run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
     result._per_draw = _per_draw(a)
     return result
+
+
+def _beliefs(a: Analysis) -> dict[str, Any]:
+    """Each belligerent's E[m], their gap and its half-life, months 0..horizon (MODELS 2.4)."""
+    beliefs = a.realised.beliefs
+    if beliefs is None:
+        return {}
+    months = [a.label(t) for t in range(a.horizon + 1)]
+    expected = summaries(beliefs.expected_m[: a.horizon + 1])  # [months, belligerents]
+    gap = summaries(beliefs.gap()[: a.horizon + 1])
+    half = beliefs.half_life()
+    halves = np.isfinite(half) & (half <= a.horizon)
+    return {
+        "beliefs": {b: {months[t]: expected(t, j) for t in range(len(months))}
+                    for j, b in enumerate(beliefs.belligerents)},
+        "belief_gap": {months[t]: gap(t) for t in range(len(months))},
+        "belief_gap_half_life": HalfLife(
+            months=summary(half[halves]) if halves.any() else None,
+            p_halves=estimate(halves)),
+    }
 
 
 def _likely(a: Analysis) -> LikelySettlement | None:

@@ -37,6 +37,7 @@ __all__ = [
     "SECOND_COLOUR",
     "acceptance_figure",
     "actor_colours",
+    "beliefs_figure",
     "clip",
     "control_figure",
     "gains_figure",
@@ -427,6 +428,37 @@ def war_value_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     style(fig, height=height)
     fig.update_yaxes(title_font={"size": 11})
     fig.update_xaxes(title_text="month the deal is signed", title_font={"size": 11})
+    fig.update_layout(margin={"t": _TOP, "b": _BOTTOM})
+    return fig
+
+
+def beliefs_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
+    """Each belligerent's expectation of m month by month, and the gap between them.
+
+    m is the attacker's advance-rate multiplier (1 under the analyst's distribution); the
+    parties learn it from the front's monthly gains (MODELS.md 2.4). Fans of p10-p90 over
+    draws with the median; the second panel is the gap.
+    """
+    if r.beliefs is None or r.belief_gap is None:
+        return _empty("The scenario declares no beliefs about the war.")
+    fig, height = _panels([wrap("What each side expects of m (1 = the analyst's expectation)",
+                                40, 200),
+                           wrap("The gap between their expectations", 40, 200)],
+                          panel_px=260, columns=2, horizontal_spacing=0.1)
+    colours = actor_colours(s)
+    traces = []
+    for actor, series in r.beliefs.items():
+        x, q = _bands(series)
+        traces += _fan(x, q, colours[actor], f"{actor} expects", subplot=1)
+    x, q = _bands(r.belief_gap)
+    traces += _fan(x, q, "#555555", "gap", subplot=2)
+    fig.add_traces(traces)
+    style(fig, height=height)
+    fig.update_yaxes(title_text="E[m], multiple of the analyst's advance rate",
+                     title_font={"size": 11}, row=1, col=1)
+    fig.update_yaxes(title_text="gap in E[m]", title_font={"size": 11}, rangemode="tozero",
+                     row=1, col=2)
+    fig.update_xaxes(title_text="month", title_font={"size": 11})
     fig.update_layout(margin={"t": _TOP, "b": _BOTTOM})
     return fig
 

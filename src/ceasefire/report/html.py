@@ -78,6 +78,7 @@ def render_report(result: AnalyzeResult, scenario: Scenario) -> str:
         ("headline", "Headline", _headline(r, s)),
         ("control", "Control over time", _control(r, s)),
         ("war-values", "War values", _war_values(r, s)),
+        *([("beliefs", "Beliefs", _beliefs(r, s))] if r.beliefs is not None else []),
         ("acceptance", "Acceptance", _acceptance(r, s)),
         ("timing", "Timing", _timing(r, s)),
         ("leverage", "Leverage", _leverage(r, s)),
@@ -309,6 +310,27 @@ def _war_values(r: AnalyzeResult, s: Scenario) -> str:
             f"casualties and of the war's economic cost (spending and lost revenue, in {unit} "
             "before weighting), discounted over the horizon and beyond; means over draws."),
         _figure(figures.war_value_parts_figure(r, s), "fig-war-value-parts"),
+    ])
+
+
+def _beliefs(r: AnalyzeResult, s: Scenario) -> str:
+    half = r.belief_gap_half_life
+    if half is not None and half.months is not None:
+        note = (f"The gap halves within the horizon in {half.p_halves.p:.0%} of draws, after "
+                f"{half.months.p50:.0f} months (median; 10th–90th percentile "
+                f"{half.months.p10:.0f}–{half.months.p90:.0f}).")
+    else:
+        note = "The gap does not halve within the horizon in any draw."
+    return "\n".join([
+        _caption(
+            "Why a war goes on when a deal would leave both sides better off: each side "
+            "expects to do better by fighting (mutual optimism; Fearon 1995). m is how fast "
+            "the attacker really advances, as a multiple of the analyst's expectation; each "
+            "side starts from its own prior (the scenario cites what its leaders said before "
+            "the summit) and updates it by Bayes' rule on each month's gains, so the beliefs "
+            "converge as the war reveals m (Slantchev 2003; Smith & Stam 2004). Fans: the "
+            "10th–90th percentile over draws and the median. " + note),
+        _figure(figures.beliefs_figure(r, s), "fig-beliefs"),
     ])
 
 

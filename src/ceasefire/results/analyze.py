@@ -182,6 +182,15 @@ class WeakEvidence(Record):
         "Some claim is unconfirmed or disputed (not only a modelling assumption)."))
 
 
+class HalfLife(Record):
+    """How fast the belligerents' beliefs converge: months until their gap halves."""
+
+    months: Summary | None = Field(description=(
+        "Months until the gap in expected m is half its month-0 size, over the draws "
+        "where it halves within the horizon."))
+    p_halves: Estimate = Field(description="P(the gap halves within the horizon).")
+
+
 class AnalyzeResult(Result):
     """Every engine of the bargaining core on one scenario.
 
@@ -208,6 +217,13 @@ class AnalyzeResult(Result):
     line: LineQuestion | None
     leverage: Leverage
     weak_evidence: list[WeakEvidence]
+    beliefs: dict[ActorId, dict[Month, Summary]] | None = Field(None, description=(
+        "Each belligerent's expectation of m, the attacker's advance-rate multiplier "
+        "(E[m] = 1 under the analyst's distribution), month by month on the realised paths "
+        "(MODELS.md 2.4); None where the scenario declares no beliefs."))
+    belief_gap: dict[Month, Summary] | None = Field(None, description=(
+        "The gap between the two belligerents' expectations of m, month by month."))
+    belief_gap_half_life: HalfLife | None = None
     deals: DealsResult | None = None
     forecast: ForecastResult | None = None
 
@@ -218,6 +234,7 @@ class AnalyzeResult(Result):
         "war_value": ("war_value", "*actor", "*month"),
         "control": ("control", "*region", "*actor", "*month"),
         "gains_km2": ("gains_km2", "*actor", "*month"),
+        "beliefs": ("beliefs", "*actor", "*month"),
         "leverage": ("leverage", "levers", "*lever", "p_all_veto_accept", "*proposal"),
     }
 
