@@ -451,9 +451,12 @@ def beliefs_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
         x, q = _bands(series)
         traces += _fan(x, q, colours[actor], f"{actor} expects", subplot=1)
     x, q = _bands(r.belief_gap)
-    traces += _fan(x, q, "#555555", "gap", subplot=2)
+    traces += _fan(x, q, "#555555", "gap", subplot=2, legend=False)
     fig.add_traces(traces)
     style(fig, height=height)
+    # the legend beside the panels: above them it would sit on the subplot titles
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                              "yanchor": "top"})
     fig.update_yaxes(title_text="E[m], multiple of the analyst's advance rate",
                      title_font={"size": 11}, row=1, col=1)
     fig.update_yaxes(title_text="gap in E[m]", title_font={"size": 11}, rangemode="tozero",
