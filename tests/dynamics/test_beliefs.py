@@ -20,16 +20,6 @@ ARRAYS = ("control", "gains_km2", "casualties", "economic_cost", "revenue", "res
           "power", "tanks", "opinion", "culminated")
 
 
-@pytest.fixture(scope="module")
-def tutorial():
-    return load_scenario("tutorial")
-
-
-@pytest.fixture(scope="module")
-def alaska():
-    return load_scenario("alaska-2025")
-
-
 def _with_beliefs(scenario, beliefs):
     return scenario.model_copy(update={"beliefs": beliefs})
 

@@ -8,7 +8,6 @@ import pytest
 from ceasefire.dynamics import simulate_war
 from ceasefire.dynamics.regimes import regime_gains, stationary_share
 from ceasefire.errors import ScenarioError
-from ceasefire.scenario import load_scenario
 from ceasefire.scenario.checks import lever_paths, lever_target
 from ceasefire.scenario.compile import BLOCK, compile_scenario
 from ceasefire.scenario.edit import with_values
@@ -17,16 +16,6 @@ from ceasefire.scenario.loading import scenario_from_dict, scenario_to_dict
 VALLEYS = ("east-valley", "west-valley")
 PATHS = ("control", "gains_km2", "casualties", "tanks", "reserves", "power", "opinion",
          "economic_cost", "revenue")
-
-
-@pytest.fixture(scope="module")
-def tutorial():
-    return load_scenario("tutorial")
-
-
-@pytest.fixture(scope="module")
-def alaska():
-    return load_scenario("alaska-2025")
 
 
 def regime(scenario, **fields):
