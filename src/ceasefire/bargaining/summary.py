@@ -25,6 +25,7 @@ from ceasefire.results import (
     Window,
 )
 from ceasefire.results.analyze import (
+    CHANGED,
     HalfLife,
     Leverage,
     Rubinstein,
@@ -109,8 +110,7 @@ def summarise(a: Analysis) -> AnalyzeResult:
                        for w in weak_evidence(s)],
         **_beliefs(a),
         run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
-    result._per_draw = _per_draw(a)
-    return result
+    return result.with_per_draw(_per_draw(a))
 
 
 def _beliefs(a: Analysis) -> dict[str, Any]:
@@ -167,10 +167,6 @@ def proposal_reasons(a: Analysis, p: int) -> list[str]:
             reasons.append(f"{actor.id} loses by waiting: every later signing month is worth "
                            "less to it than signing now, so it has reason to settle early")
     return reasons
-
-
-CHANGED = 0.005
-"""A share that moves less than this under a deal counts as unchanged (point rounding)."""
 
 
 def _control_changes(a: Analysis, pid: str) -> dict[str, dict[str, float]]:

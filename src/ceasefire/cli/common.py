@@ -106,15 +106,14 @@ def human_console(as_json: bool) -> Console:
     return quiet_console if as_json else out_console
 
 
-def envelope(kind: str, *, scenario: dict[str, Any] | None, seed: int | None = None,
-             draws: int | None = None) -> dict[str, Any]:
+def envelope(kind: str, *, scenario: dict[str, Any] | None) -> dict[str, Any]:
     """The head of a ``--json`` document the CLI assembles itself (DESIGN.md section 9.9)."""
     from ceasefire import __version__
     from ceasefire.results import SCHEMA_VERSION
 
     return {"schema_version": SCHEMA_VERSION, "kind": kind, "ceasefire_version": __version__,
-            "scenario": None if scenario is None else dict(scenario), "seed": seed,
-            "draws": draws}
+            "scenario": None if scenario is None else dict(scenario), "seed": None,
+            "draws": None}
 
 
 def print_json(document: dict[str, Any]) -> None:

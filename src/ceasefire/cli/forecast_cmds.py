@@ -14,7 +14,6 @@ from ceasefire.errors import InputError
 if TYPE_CHECKING:
     from ceasefire.results import ForecastResult
 
-_MODELS = ("compromise", "median", "status-quo", "nash", "eum", "smp")
 
 _HELP = """Forecast a contested dimension from a stakeholder table.
 
@@ -58,11 +57,12 @@ def forecast_command(
 ) -> None:
     """Run the stakeholder forecasting models and print them side by side."""
     from ceasefire.forecast import eum_preset as preset_options
+    from ceasefire.results.forecast import MODEL_NAMES
     from ceasefire.workflows import stakeholder_forecast
 
     console = human_console(as_json)
-    if model not in (*_MODELS, "all"):
-        raise InputError(f"--model {model!r} is unknown; allowed: {', '.join(_MODELS)}, all "
+    if model not in (*MODEL_NAMES, "all"):
+        raise InputError(f"--model {model!r} is unknown; allowed: {', '.join(MODEL_NAMES)}, all "
                          "(hint: --model all runs every model)")
     if plot is not None:
         common.check_output(plot, "--plot")

@@ -216,8 +216,7 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         cloud=_cloud(space, values, decoded, actors, parties),
         settings=Settings(dtype=np.dtype(dtype).name, quantile=quantile),
         run={"wall_s": clock, "workers": workers})
-    result._per_draw = {"values": values, "space": space}
-    return result
+    return result.with_per_draw({"values": values, "space": space})
 
 
 def _plateau(space: DealSpace, values: SpaceValues, decoded: np.ndarray,

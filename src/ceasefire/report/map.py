@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ceasefire.report.figures import FIRST_COLOUR, SECOND_COLOUR, require_plotly, style, text, wrap
+from ceasefire.results.analyze import CHANGED
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["RegionChange", "control_now", "proposal_changes", "proposal_control",
            "region_map"]
 
-_CHANGED = 0.005
-"""Shares that move less than this are drawn as unchanged (rounding of point values)."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class RegionChange:
     def summary(self) -> str:
         """``"RU 76% → 100%, UA 24% → 0%"`` for the belligerents whose share moves."""
         moved = [f"{b} {self.before[b]:.0%} → {self.after[b]:.0%}" for b in self.before
-                 if abs(self.after[b] - self.before[b]) >= _CHANGED]
+                 if abs(self.after[b] - self.before[b]) >= CHANGED]
         return ", ".join(moved)
 
 
@@ -82,7 +81,7 @@ def proposal_changes(r: AnalyzeResult, s: Scenario, proposal_id: str) -> list[Re
 
 def _shares(control: np.ndarray, belligerents: list[str]) -> str:
     return " · ".join(f"{text(b)} {c:.0%}" for b, c in zip(belligerents, control, strict=True)
-                      if c >= _CHANGED)
+                      if c >= CHANGED)
 
 
 def _declutter(x: np.ndarray, y: np.ndarray, order: np.ndarray, gap: float,

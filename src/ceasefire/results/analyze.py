@@ -39,6 +39,9 @@ __all__ = [
 P_STAR = 0.5
 """The threshold of the bargaining window and of the zone of agreement (DESIGN.md 9.7)."""
 
+CHANGED = 0.005
+"""A share that moves less than this under a deal counts as unchanged (point rounding)."""
+
 
 class Window(Record):
     """When P(all veto players accept) first reaches p*, and when it falls below again."""

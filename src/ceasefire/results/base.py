@@ -110,11 +110,21 @@ class Result(Record):
 
     __hash__ = None  # type: ignore[assignment]  # a result holds dicts
 
-    def with_run(self, **run: Any) -> Self:
-        """A copy with more run metadata (the per-draw arrays are kept)."""
-        copy = self.model_copy(update={"run": {**self.run, **run}})
+    def replace(self, **update: Any) -> Self:
+        """A copy with some fields replaced; the per-draw arrays are kept (not revalidated)."""
+        copy = self.model_copy(update=update)
         copy._per_draw = self._per_draw
         return copy
+
+    def with_per_draw(self, data: Any) -> Self:
+        """A copy carrying ``data`` as its per-draw arrays (engines attach them)."""
+        copy = self.model_copy()
+        copy._per_draw = data
+        return copy
+
+    def with_run(self, **run: Any) -> Self:
+        """A copy with more run metadata (the per-draw arrays are kept)."""
+        return self.replace(run={**self.run, **run})
 
     def nested(self) -> Self:
         """A copy to nest inside another result, without run metadata.
@@ -122,9 +132,7 @@ class Result(Record):
         The parent's ``run`` holds it instead (DESIGN.md 9.9: two runs with one seed differ
         only in the top-level ``run``).
         """
-        copy = self.model_copy(update={"run": {}})
-        copy._per_draw = self._per_draw
-        return copy
+        return self.replace(run={})
 
     # --- arrays and tables --------------------------------------------------------------
 

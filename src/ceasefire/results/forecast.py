@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -12,8 +12,8 @@ from ceasefire.results.records import ActorId, Name, Record
 __all__ = ["MODEL_NAMES", "EumBand", "ForecastResult", "KnifeEdge", "ModelForecast",
            "StakeholderInfo", "Trajectory"]
 
-MODEL_NAMES = ("compromise", "median", "status-quo", "nash", "eum", "smp")
 ModelName = Literal["compromise", "median", "status-quo", "nash", "eum", "smp"]
+MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
 
 
 class Trajectory(Record):

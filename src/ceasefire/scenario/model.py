@@ -529,6 +529,11 @@ def month_label(as_of: dt.date, month: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def month_index(as_of: dt.date, day: dt.date) -> int:
+    """The month of ``day`` counted from the scenario's month (negative before it)."""
+    return (day.year - as_of.year) * 12 + day.month - as_of.month
+
+
 def _by_id(items: list[Any], item_id: str, kind: str) -> Any:
     for item in items:
         if item.id == item_id:

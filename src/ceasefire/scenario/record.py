@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ceasefire.errors import InputError
 
-__all__ = ["METRIC", "Observation", "builtin_record", "read_record"]
+__all__ = ["METRIC", "Observation", "builtin_record", "load_record", "read_record"]
 
 METRIC = re.compile(
     r"^(occupied_km2"
@@ -108,3 +109,17 @@ def builtin_record(scenario_id: str) -> tuple[Observation, ...] | None:
     if not resource.is_file():
         return None
     return read_record(f"{scenario_id}.record.csv", text=resource.read_text("utf-8"))
+
+
+def load_record(source: str | Path | Sequence[Observation] | None,
+                scenario_id: str) -> tuple[Observation, ...] | None:
+    """The observations a job compares the model with.
+
+    A record CSV, observations already read, or (``source`` None) the record shipped with
+    the built-in ``scenario_id``; ``None`` when there is none.
+    """
+    if source is None:
+        return builtin_record(scenario_id)
+    if isinstance(source, str | Path):
+        return read_record(source)
+    return tuple(source)

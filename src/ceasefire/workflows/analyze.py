@@ -62,9 +62,7 @@ def analyze(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
     wall = dict(result.run["wall_s"], total=round(time.perf_counter() - start, 4))
     run = {**result.run, "wall_s": wall, "workers": options.workers,
            **{name: part.run for name, part in extra.items()}}
-    typed = result.model_copy(update={**{name: part.nested() for name, part in extra.items()},
-                                      "run": run})
-    typed._per_draw = result.per_draw
+    typed = result.replace(**{name: part.nested() for name, part in extra.items()}, run=run)
     tell("done", 1.0)
     return typed
 

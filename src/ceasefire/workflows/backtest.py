@@ -44,7 +44,8 @@ from ceasefire.results.backtest import (
 )
 from ceasefire.results.stats import summary
 from ceasefire.scenario.compile import CompiledScenario, compile_scenario, resolve_seed
-from ceasefire.scenario.record import Observation, builtin_record, read_record
+from ceasefire.scenario.model import month_index, month_label
+from ceasefire.scenario.record import Observation, load_record
 from ceasefire.workflows.prepare import ScenarioSource, scenario_of
 
 __all__ = ["backtest"]
@@ -77,51 +78,32 @@ def backtest(scenario: ScenarioSource, record: RecordSource = None, *, draws: in
         raise InputError(f"draws: got {draws}; allowed: 1 to 100,000")
     start = time.perf_counter()
     chosen = scenario_of(scenario)
-    observations, builtin = _observations(record, chosen.id)
+    observations = load_record(record, chosen.id)
+    if observations is None:
+        raise InputError(f"scenario {chosen.id!r} ships no record; give a record CSV "
+                         "with the columns date,metric,value,source (see docs/backtest.md)")
     compiled = compile_scenario(chosen, draws=draws, rng=resolve_seed(rng))
-    month0 = (chosen.as_of.year, chosen.as_of.month)
-    needed = [_index(o.date, month0) + 1 for o in observations]
+    as_of = chosen.as_of
+    needed = [month_index(as_of, o.date) + 1 for o in observations]
     months = min(max([1, *needed]), compiled.months)
     paths = simulate_war(compiled.with_months(months), noise=True)
-    rows = [_row(o, chosen.as_of, month0, compiled, paths)
+    rows = [_row(o, as_of, compiled, paths)
             for o in sorted(observations, key=lambda o: (o.date, o.metric))]
     scores, overall, calibration = aggregate(rows)
-    meta = RecordMeta(builtin=builtin, observations=len(observations),
+    meta = RecordMeta(builtin=record is None, observations=len(observations),
                       hash=content_hash([o.model_dump(mode="json") for o in observations]))
     run = {"wall_s": {"total": round(time.perf_counter() - start, 4)}}
     if isinstance(record, (str, Path)):
         run["record_path"] = str(record)
     return BacktestResult(scenario=ScenarioMeta.of(chosen), seed=compiled.seed, draws=draws,
-                          record=meta, month0=_label(month0, 0), months=months, rows=rows,
+                          record=meta, month0=month_label(as_of, 0), months=months, rows=rows,
                           scores=scores, overall=overall, calibration=calibration, run=run)
 
 
-def _observations(record: RecordSource, scenario_id: str) -> tuple[tuple[Observation, ...], bool]:
-    if record is None:
-        shipped = builtin_record(scenario_id)
-        if shipped is None:
-            raise InputError(f"scenario {scenario_id!r} ships no record; give a record CSV "
-                             "with the columns date,metric,value,source (see docs/backtest.md)")
-        return shipped, True
-    if isinstance(record, (str, Path)):
-        return read_record(record), False
-    return tuple(record), False
-
-
-def _index(day: dt.date, month0: tuple[int, int]) -> int:
-    """The model month of a date: 0 is the scenario's month; negative before it."""
-    return (day.year - month0[0]) * 12 + day.month - month0[1]
-
-
-def _label(month0: tuple[int, int], t: int) -> str:
-    year, month = divmod(month0[0] * 12 + month0[1] - 1 + t, 12)
-    return f"{year:04d}-{month + 1:02d}"
-
-
-def _row(o: Observation, as_of: dt.date, month0: tuple[int, int], compiled: CompiledScenario,
+def _row(o: Observation, as_of: dt.date, compiled: CompiledScenario,
          paths: WarPaths) -> BacktestRow:
     in_sample = o.date <= as_of
-    t = _index(o.date, month0)
+    t = month_index(as_of, o.date)
     base = {"date": o.date, "month": f"{o.date:%Y-%m}", "metric": o.metric, "value": o.value,
             "source": o.source, "in_sample": in_sample, "model_month": None, "forecast": None,
             "crps": None, "covered": None, "probability": None, "brier": None,
@@ -142,16 +124,16 @@ def _row(o: Observation, as_of: dt.date, month0: tuple[int, int], compiled: Comp
     compared = max(t, 0)
     if compared >= paths.gains_km2.shape[0]:
         return unscored("skipped", f"beyond the simulated months: the model runs "
-                        f"{compiled.months} months from {_label(month0, 0)} (the scenario's "
-                        f"horizon plus 13), to {_label(month0, compiled.months - 1)}")
+                        f"{compiled.months} months from {month_label(as_of, 0)} (the scenario's "
+                        f"horizon plus 13), to {month_label(as_of, compiled.months - 1)}")
     values = _draws(o.metric, t, o.date, compiled, paths)
     if isinstance(values, str):
         return unscored("skipped", values)
     forecast = summary(values)
     covered = bool(forecast.p10 <= o.value <= forecast.p90)
-    note = (f"dated before month 0 ({_label(month0, 0)}): set beside the model's month 0"
+    note = (f"dated before month 0 ({month_label(as_of, 0)}): set beside the model's month 0"
             if t < 0 else None)
-    base.update(model_month=_label(month0, compared), forecast=forecast, covered=covered)
+    base.update(model_month=month_label(as_of, compared), forecast=forecast, covered=covered)
     if in_sample:
         reason = "on or before the scenario's as_of: a calibration check, not scored"
         return BacktestRow(**base, status="in-sample",

@@ -12,7 +12,7 @@ from ceasefire.deals import DealOptions, explore_deals
 from ceasefire.dynamics.calibration import calibrate as calibrate_engine
 from ceasefire.errors import InputError
 from ceasefire.results import CalibrateResult, DealsResult
-from ceasefire.scenario.record import builtin_record, read_record
+from ceasefire.scenario.record import load_record
 from ceasefire.workflows.prepare import ScenarioSource, prepare
 
 __all__ = ["calibrate", "explore"]
@@ -49,8 +49,7 @@ def calibrate(scenario: ScenarioSource, *, draws: int = 2000,
     if not 1 <= months <= simulated:
         raise InputError(f"months: got {months}; allowed: 1 to {simulated} (the months "
                          f"simulated for {prepared.scenario.id}: its horizon plus 13)")
-    observations = (read_record(record) if record is not None
-                    else builtin_record(prepared.scenario.id) or ())
+    observations = load_record(record, prepared.scenario.id) or ()
     result = calibrate_engine(prepared.compiled, prepared.expected, months=months,
                               record=observations)
     return result.with_run(wall_s={"total": round(time.perf_counter() - start, 4)})
