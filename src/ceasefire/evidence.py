@@ -28,11 +28,12 @@ WEAK_GRADES = ("unconfirmed", "modelling-assumption")
 """Grades of evidence that results resting on them are flagged for (DESIGN.md 9.15)."""
 
 _COLLECTIONS = ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
-                "proposals")
+                "proposals", "territorial_claims")
 
 
 def _records(scenario: Scenario) -> Iterator[tuple[str, Sourced]]:
     """Every record that can cite evidence, with its dotted path (ids, not positions)."""
+    yield "bargaining", scenario.bargaining
     for name in _COLLECTIONS:
         for record in getattr(scenario, name):
             path = f"{name}.{record.id}"

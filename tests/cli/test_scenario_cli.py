@@ -61,7 +61,7 @@ def test_show_tutorial_reads_well_at_80_columns(cli):
     assert "2030-03" in out and "70%" in out  # the arms package starts in month 2
     assert "deal space: 12 packages" in out
     assert "east-for-guarantee" in out and "guarantee=patron-guarantee" in out
-    assert re.search(r"modelling-assumption +9", out)
+    assert re.search(r"modelling-assumption +11", out)
     assert "0.98 (0.96–0.99)" in out       # an uncertain discount factor
     # ids are never split across lines (the descriptive text wraps instead)
     for identifier in ("east-for-guarantee", "export-sanctions", "arms-package", "valley-line",
@@ -197,7 +197,7 @@ def test_new_copies_a_builtin_that_validates(cli, tmp_path):
     assert status == 0 and f"wrote {target}" in out
     copy = load_scenario(target)
     assert copy == load_scenario("tutorial")  # evidence included
-    assert len(copy.evidence) == len(load_scenario("tutorial").evidence) == 9
+    assert len(copy.evidence) == len(load_scenario("tutorial").evidence) == 11
     assert cli("validate", str(target))[0] == 0
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 

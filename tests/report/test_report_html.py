@@ -22,7 +22,7 @@ from ceasefire.scenario import load_scenario
 # The tutorial has stakeholders, so its result carries a forecast with sections of its own;
 # it declares the parties' beliefs, so they get a section too.
 SECTION_TITLES = ["Headline", "Control over time", "War values", "Beliefs", "Acceptance", "Timing",
-                  "Leverage", "The line question", "Map", "Stakeholder forecast",
+                  "When a deal is signed", "Leverage", "The line question", "Map", "Stakeholder forecast",
                   "Forecast trajectories", "Sources"]
 EVIL = '<script>alert("pwned")</script>'
 
@@ -104,7 +104,7 @@ def test_report_is_written_with_every_section(result, scenario, tmp_path):
     assert scenario.name in page
     # one figure per plot (eleven of analyze's, the forecast trajectories), each with a
     # fixed id (reproducible output)
-    assert page.count("Plotly.newPlot(") == 13
+    assert page.count("Plotly.newPlot(") == 14  # the agreement curve included
     assert sorted(os.listdir(out)) == [REPORT_NAME]
 
 
@@ -280,7 +280,7 @@ def test_extra_sections_go_before_the_sources(result, scenario, monkeypatch):
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings[-3:] == ["Forecast &lt;trajectory&gt;", "Deals", "Sources"]
     assert "<p id='deals-frag'>Pareto</p>" in page
-    assert page.count("Plotly.newPlot(") == 12 + 1
+    assert page.count("Plotly.newPlot(") == 13 + 1
     assert page.count(_plotly_banner()) == 1
 
 

@@ -87,9 +87,13 @@ def test_repr_html_is_escaped_and_names_the_tables(kind):
 @pytest.mark.parametrize(("kind", "table"), [(k, t) for k in RESULT_KINDS
                                              for t in RESULT_TYPES[k].TABLES])
 def test_every_table_is_tidy_and_labelled(kind, table):
+    path = RESULT_TYPES[kind].TABLES[table]
+    if _result(kind).to_dict().get(path[0], {}) is None:
+        # an optional part this result lacks (analyze without the month-by-month solver);
+        # tests/results/test_agreement.py checks those tables on a result that has it
+        pytest.skip(f"this {kind} result has no {path[0]!r}")
     frame = _result(kind).to_frame(table)
     assert isinstance(frame, pd.DataFrame) and len(frame) > 0
-    path = RESULT_TYPES[kind].TABLES[table]
     labels = [step[1:] for step in path if step.startswith("*")]
     assert set(labels) <= set(frame.columns)
     assert not frame.duplicated(subset=labels).any()  # one row per label combination

@@ -323,7 +323,8 @@ def test_paths_a_scenario_may_leave_out_take_their_default(compiled):
 
 
 def test_compiled_parameters_come_out_unchanged(compiled):
-    assert np.all(compiled.get("base_hazard") == compiled.params["base_hazard"])
+    assert np.all(compiled.get("bargaining.base_hazard")
+                  == compiled.params["bargaining.base_hazard"])
 
 
 # --- terminal control characters ------------------------------------------------------------

@@ -79,7 +79,8 @@ def perturbed_tutorials(draw):
         actor["discount_factor"] = draw(quantities(0.5, 0.999))
         actor["ratification_margin"] = draw(quantities(0, 1))
     for lever in data["levers"]:
-        lever["start_month"] = draw(st.integers(0, 36))
+        if "against" not in lever:  # a conditional lever starts on a refusal, not a date
+            lever["start_month"] = draw(st.integers(0, 36))
         lever["probability"] = draw(quantities(0, 1))
     data["horizon_months"] = draw(st.integers(1, 240))
     data["name"] = draw(st.text(min_size=1, max_size=30))

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from ceasefire.bargaining.equilibrium import SolverOptions, solve
 from ceasefire.bargaining.line import line_issue, line_net_surplus
+from ceasefire.bargaining.outcome import Equilibrium
 from ceasefire.bargaining.packages import (
     PackageValues,
     deal_context,
@@ -70,6 +72,11 @@ class AnalysisOptions(Options):
     line_grid: int = Field(101, ge=2, le=10_001, description=(
         "Points of the 0-100 line grid for Rubinstein's split."))
     workers: int = Field(1, ge=1, le=64, description="Threads for independent runs.")
+    fitting_paths: int = Field(4, ge=1, le=64, description=(
+        "Fitting paths per outer draw of the bargaining solver's regressions."))
+    candidates: int = Field(48, ge=1, le=128, description=(
+        "Candidate packages of the bargaining solver: the named proposals plus searched "
+        "ones (at most 128)."))
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class Analysis:
     leverage: dict[str, Any]
     deal_control: dict[str, np.ndarray] = field(default_factory=dict)
     wall_s: dict[str, float] = field(default_factory=dict)
+    equilibrium: Equilibrium | None = None
 
     @property
     def now(self) -> PackageValues:
@@ -152,6 +160,15 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
     core = _core(compiled, expected)
     clock["values"] = time.perf_counter() - start - clock["dynamics"]
 
+    equilibrium = None
+    if scenario.proposals:
+        t0 = time.perf_counter()
+        equilibrium = solve(compiled, expected, SolverOptions(
+            fitting_paths=options.fitting_paths, candidates=options.candidates),
+            progress=lambda stage, done: tell(stage, 0.35 + 0.25 * done))
+        core["timing"] = _equilibrium_timing(compiled, equilibrium)
+        clock["equilibrium"] = time.perf_counter() - t0
+
     tell("line and solutions", 0.6)
     line = (_line(compiled, expected, core, options.line_grid)
             if line_issue(compiled) is not None else None)
@@ -170,7 +187,7 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
                     line=line, solutions=solutions, leverage=leverage,
                     deal_control={p.id: deal_control(compiled, expected, p.terms).mean(-1)
                                   for p in scenario.proposals},
-                    wall_s=clock)
+                    wall_s=clock, equilibrium=equilibrium)
 
 
 def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = START_MONTHS,
@@ -208,6 +225,36 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
                       for m in range(start_months)])  # [months, P, actors, draws]
     return {"params": params, "context_now": contexts[0], "war_values": war_values,
             "proposals": proposals, "timing": tuple(timing), "gains_by_waiting": gains}
+
+
+def _equilibrium_timing(compiled: CompiledScenario, eq: Equilibrium,
+                        ) -> tuple[PackageValues, ...]:
+    """The named proposals offered in months 0..12, scored against the equilibrium.
+
+    Each party's acceptance compares with its equilibrium continuation value (DESIGN.md
+    9.19), as package values of every actor.
+
+    ``value`` and ``surplus`` are V - X in the actor's own units, ``margin`` the least
+    surplus acceptance needs, (1 - r_j) a_j / r; actors outside the game have no stake.
+    """
+    s = compiled.scenario
+    actors = [a.id for a in s.actors]
+    rows = [actors.index(p) for p in eq.players]
+    named, n = len(s.proposals), compiled.draws
+    out = []
+    for m in range(START_MONTHS):
+        surplus = np.zeros((named, len(actors), n))
+        margin = np.zeros_like(surplus)
+        accept = np.ones(surplus.shape, dtype=bool)
+        required = np.zeros((named, len(actors)), dtype=bool)
+        surplus[:, rows] = eq.surplus[:, m]
+        margin[:, rows] = eq.margin[:, m]
+        accept[:, rows] = eq.accept[:, m]
+        required[:, rows] = eq.required
+        all_accept = np.all(accept | ~required[:, :, None], axis=1)
+        out.append(PackageValues(value=surplus, surplus=surplus, margin=margin, accept=accept,
+                                 required=required, all_accept=all_accept))
+    return tuple(out)
 
 
 def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any],

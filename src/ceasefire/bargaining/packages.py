@@ -183,7 +183,7 @@ def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParam
                        territory_now=streams.territory[start], war_cost=war_cost,
                        war_value=war_value, opinion_now=paths.opinion[start],
                        opinion_then=paths.opinion[0], params=params,
-                       base_hazard=compiled.get("base_hazard", s.base_hazard))
+                       base_hazard=compiled.get("bargaining.base_hazard", s.bargaining.base_hazard))
 
 
 def deal_control(compiled: CompiledScenario, paths: WarPaths, terms: Mapping[str, str],

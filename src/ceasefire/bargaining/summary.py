@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ceasefire.bargaining.agreement_summary import add_binding, summarise_agreement
 from ceasefire.bargaining.analysis import Analysis
 from ceasefire.evidence import weak_evidence
 from ceasefire.results import (
@@ -64,6 +65,8 @@ def summarise(a: Analysis) -> AnalyzeResult:
             gains_by_waiting={x: float(a.gains_by_waiting[m, p, k].mean()) for k, x in held[p]})
             for m, pv in enumerate(a.timing)}
         for p, pid in enumerate(a.proposals)}
+    if a.equilibrium is not None:
+        timing = add_binding(timing, a.equilibrium, s)
     now = a.now
     proposals = {
         pid: ProposalResult(
@@ -72,7 +75,7 @@ def summarise(a: Analysis) -> AnalyzeResult:
             acceptance={x: estimate(now.accept[p, k]) for k, x in held[p]},
             p_all_veto_accept=estimate(now.all_accept[p]),
             surplus={x: summary(now.surplus[p, k]) for k, x in held[p]},
-            margin={x: float(now.margin[p, k].mean()) for k, x in held[p]},
+            margin={x: _finite_median(now.margin[p, k]) for k, x in held[p]},
             window=Window.of(months, [timing[pid][m].p_all_veto_accept for m in months]),
             reasons=proposal_reasons(a, p), control=_control_changes(a, pid))
         for p, pid in enumerate(a.proposals)}
@@ -109,6 +112,8 @@ def summarise(a: Analysis) -> AnalyzeResult:
                                         for c in w.claims))
                        for w in weak_evidence(s)],
         **_beliefs(a),
+        agreement=(summarise_agreement(a.equilibrium, s) if a.equilibrium is not None
+                   else None),
         run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
     return result.with_per_draw(_per_draw(a))
 
@@ -152,12 +157,13 @@ def proposal_reasons(a: Analysis, p: int) -> list[str]:
             continue
         share = now.accept[p, k].mean()
         surplus = float(np.median(now.surplus[p, k]))
-        margin = float(np.median(now.margin[p, k]))
+        margin = _finite_median(now.margin[p, k])
         verdict = (f"beats fighting on by {surplus:,.1f}" if surplus >= 0
                    else f"falls short of fighting on by {-surplus:,.1f}")
         reasons.append(
             f"{actor.id} accepts in {share:.0%} of draws: the deal {verdict} (median, in "
-            f"{actor.id}'s value units) and must clear a ratification margin of {margin:,.1f}")
+            f"{actor.id}'s value units, against its equilibrium continuation value) and must "
+            f"clear {margin:,.1f} more to cover the audience cost of a failed ratification")
         gains = a.gains_by_waiting[:, p, k].mean(-1)
         best = int(np.argmax(gains))
         if best > 0 and gains[best] > 0:
@@ -177,6 +183,12 @@ def _control_changes(a: Analysis, pid: str) -> dict[str, dict[str, float]]:
     return {region: {b: float(after[k, j]) for j, b in enumerate(belligerents)}
             for k, region in enumerate(a.realised.regions)
             if np.max(np.abs(after[k] - now[k])) >= CHANGED}
+
+
+def _finite_median(values: np.ndarray) -> float:
+    """Median of the finite values (a margin is infinite where ratification cannot pass)."""
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else 0.0
 
 
 def _finite_summary(values: np.ndarray) -> Any:

@@ -183,6 +183,8 @@ def print_summary(console: Console, result: AnalyzeResult) -> None:
                                "shows packages that do)")
             for reason in proposals[likely.proposal].reasons:
                 common.hanging(console, "  · ", reason)
+    if result.agreement is not None:
+        _print_agreement(console, result)
     if result.line is not None:
         _print_line(console, result.line)
     _print_levers(console, result)
@@ -195,6 +197,40 @@ def print_summary(console: Console, result: AnalyzeResult) -> None:
 
 def _actors(result: AnalyzeResult) -> list[str]:
     return list(result.war_value)
+
+
+def _print_agreement(console: Console, result: AnalyzeResult) -> None:
+    """When a deal is signed on the solver's paths, what is signed and who refuses now."""
+    a = result.agreement
+    if a is None:
+        return
+
+    def pm(e: Estimate) -> str:
+        return f"{e.p:.0%} ± {e.se:.0%}"
+
+    short = f" (the window is {a.months} months)" if a.months < 24 else ""
+    median = f"median month {a.median_month}" if a.median_month else "too few sign for a median"
+    console.print(text(f"Deal signed within 12 months: {pm(a.p_within_12)}; within 24: "
+                       f"{pm(a.p_within_24)}{short}; {median}", "bold"), highlight=False)
+    if a.packages:
+        top = a.packages[0]
+        common.hanging(console, "  ", f"most likely package: {top.id} ({top.name}), "
+                       f"{pm(top.p)}, median month {top.median_month}")
+        if len(a.plateau) > 1:
+            shared = ", ".join(f"{k}: {v}" for k, v in a.plateau_shares.items())
+            common.hanging(console, "  ", f"plateau of {len(a.plateau)} packages within "
+                           f"Monte Carlo error, sharing {shared or 'no term'}")
+    else:
+        common.hanging(console, "  ", "no path signs a deal within the window")
+    named = [p.id for p in a.packages if not p.searched and p.id in result.timing]
+    likely = result.likely_settlement
+    pid = (named[0] if named else likely.proposal if likely is not None and likely.proposal
+           else next(iter(result.timing), None))
+    if pid is not None:
+        binding = result.timing[pid][result.start_months[0]].binding
+        refused = ", ".join(f"{actor} ({reason})" for actor, reason in binding.items())
+        common.hanging(console, "  ", f"{pid} now refused by {refused}" if refused else
+                       f"{pid} now accepted by every veto player in at least half the draws")
 
 
 def _print_line(console: Console, line: LineQuestion) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "SECOND_COLOUR",
     "acceptance_figure",
     "actor_colours",
+    "agreement_figure",
     "beliefs_figure",
     "clip",
     "control_figure",
@@ -540,6 +541,49 @@ def acceptance_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
                      title_text="P(accept), % of draws")
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
     narrow(fig, yaxis={"tickfont": {"size": 10}})
+    return fig
+
+
+SIGNED_COLOUR, IN_FORCE_COLOUR = "#333333", "#7f7f7f"
+"""The agreement curve's two lines: no party's colour (they are everyone's outcome)."""
+
+
+def agreement_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
+    """P(a comprehensive deal signed by the end of each month), and P(in force).
+
+    The month-by-month solver's forward paths (MODELS.md 2.7): the cumulative share of
+    paths that have signed, with a band of two Monte Carlo standard errors either side,
+    and the share in which a signed deal still holds (signed and not collapsed).
+    """
+    go = require_plotly()
+    agreement = r.agreement
+    if agreement is None or not agreement.by_month:
+        return _empty("The analysis ran without the month-by-month solver.")
+    months = list(agreement.by_month)
+    p = np.array([e.p for e in agreement.by_month.values()])
+    se = np.array([e.se for e in agreement.by_month.values()])
+    force = np.array([agreement.in_force[m].p for m in months])
+    force_se = np.array([agreement.in_force[m].se for m in months])
+    low, high = np.clip(p - 2 * se, 0, 1), np.clip(p + 2 * se, 0, 1)
+    fig = go.Figure([
+        go.Scatter(x=[*months, *months[::-1]], y=np.concatenate([high, low[::-1]]),
+                   fill="toself", fillcolor=_rgba(SIGNED_COLOUR, 0.15), line={"width": 0},
+                   hoverinfo="skip", name="signed ± 2 se", legendgroup="signed",
+                   showlegend=False),
+        go.Scatter(x=months, y=p, mode="lines+markers", name="signed by the end of the month",
+                   legendgroup="signed", line={"color": SIGNED_COLOUR, "width": 2},
+                   marker={"size": 4}, customdata=2 * se,
+                   hovertemplate="signed by the end of %{x}: %{y:.1%} ± %{customdata:.1%}"
+                                 "<extra></extra>"),
+        go.Scatter(x=months, y=force, mode="lines", name="in force (signed, not collapsed)",
+                   line={"color": IN_FORCE_COLOUR, "width": 2, "dash": "dash"},
+                   customdata=2 * force_se,
+                   hovertemplate="in force at the end of %{x}: %{y:.1%} ± %{customdata:.1%}"
+                                 "<extra></extra>"),
+    ])
+    style(fig, height=380)
+    fig.update_xaxes(type="category", title_text="calendar month", nticks=13)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", title_text="P, % of draws")
     return fig
 
 

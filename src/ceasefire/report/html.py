@@ -81,6 +81,8 @@ def render_report(result: AnalyzeResult, scenario: Scenario) -> str:
         *([("beliefs", "Beliefs", _beliefs(r, s))] if r.beliefs is not None else []),
         ("acceptance", "Acceptance", _acceptance(r, s)),
         ("timing", "Timing", _timing(r, s)),
+        *([("agreement", "When a deal is signed", _agreement(r, s))]
+          if r.agreement is not None else []),
         ("leverage", "Leverage", _leverage(r, s)),
     ]
     if r.line is not None:
@@ -361,6 +363,115 @@ def _timing(r: AnalyzeResult, s: Scenario) -> str:
             "(it has reason to stall); red: waiting costs it (it has reason to settle "
             "early). Colours are scaled per party; the numbers are in the party's own units."),
         _figure(figures.waiting_figure(r, s), "fig-waiting"),
+    ])
+
+
+_BINDING_EVERY = 3
+"""The binding-reason table shows every third start month (0, 3, 6, 9, 12)."""
+_ZONE_ROWS = 20
+"""Candidates listed in the zone table (those most often in a zone)."""
+
+
+def _agreement(r: AnalyzeResult, s: Scenario) -> str:
+    a = r.agreement
+    names = {p.id: p.name for p in s.proposals}
+    within = (f"Within 12 months a deal is signed on {a.p_within_12.p:.0%} ± "
+              f"{2 * a.p_within_12.se:.1%} of the paths, within 24 months on "
+              f"{a.p_within_24.p:.0%} ± {2 * a.p_within_24.se:.1%}"
+              + (f" (the window is {a.months} months)" if a.months < 24 else "")
+              + (f"; the median month of signing is {_esc(a.median_month)}."
+                 if a.median_month else "; too few paths sign for a median month."))
+    out = [
+        _caption(
+            "The month-by-month bargaining game (MODELS.md 2.5–2.7): each month a party "
+            "(or the mediator) proposes a package, the others accept or refuse against "
+            "what they expect from bargaining on, and an accepted package may later "
+            "collapse. Solid: the share of forward paths on which a comprehensive deal "
+            "has been signed by the end of each month, with a band of ±2 Monte Carlo "
+            "standard errors; dashed: the share on which a signed deal is still in force. "
+            f"{within} The solver looks {a.solver_horizon} months ahead; the report shows "
+            f"the first {a.months}."),
+        _figure(figures.agreement_figure(r, s), "fig-agreement"),
+        "<h3>What is signed</h3>",
+    ]
+    if a.packages:
+        plateau = set(a.plateau)
+        rows = []
+        for k, package in enumerate(a.packages):
+            kind = "searched" if package.searched else "named proposal"
+            who = ", ".join(f"{_esc(actor)}&nbsp;{share:.0%}" for actor, share in
+                            sorted(package.proposers.items(), key=lambda kv: -kv[1]))
+            rows.append([str(k + 1), f"{_name(package.name)} <small>({kind})</small>",
+                         f"{package.p.p:.1%} ± {2 * package.p.se:.1%}",
+                         _esc(package.median_month), who or "—",
+                         "✓" if package.id in plateau else ""])
+        shared = ", ".join(f"{_esc(k)}: {_esc(v)}" for k, v in a.plateau_shares.items())
+        out.append(_table(["#", "package", "P(signed within the window)", "median month",
+                           "proposed by", "plateau"], rows, numeric=(0, 2)))
+        out.append(_caption(
+            f"The plateau: {len(a.plateau)} package{'s' if len(a.plateau) != 1 else ''} "
+            "whose probability is within two paired standard errors of the most likely "
+            "one's, so the draws do not rank them"
+            + (f"; every one of them has {shared}." if shared and len(a.plateau) > 1
+               else "." if len(a.plateau) > 1 else "; the most likely package stands alone.")
+            + " Searched packages are found by the solver; their names list the terms "
+            "off the default."))
+    else:
+        out.append(_caption("No path signs a deal within the window."))
+    out.append(_binding(r, s, names))
+    out.append(_zone(a, names))
+    return "\n".join(out)
+
+
+def _binding(r: AnalyzeResult, s: Scenario, names: dict[str, str]) -> str:
+    belligerents = list(s.belligerents)
+    months = r.start_months[::_BINDING_EVERY]
+    header = ["proposal"] + [f"{_esc(m)} {_esc(b)}" for m in months for b in belligerents]
+    rows = []
+    for pid, series in r.timing.items():
+        cells = []
+        for month in months:
+            entry = series.get(month)
+            for b in belligerents:
+                reason = entry.binding.get(b) if entry is not None else None
+                cells.append(_esc(reason) if reason else "")
+        rows.append([_name(names.get(pid, pid)), *cells])
+    return "\n".join([
+        "<h3>Why a proposal is refused</h3>",
+        _caption(
+            "For each named proposal offered in a start month, the reason each belligerent "
+            "refuses it where it refuses in more than half the draws (blank: it accepts in "
+            "at least half): <i>belief</i> if it would accept with the analyst's belief in "
+            "place of its own, else <i>ratification</i> if it would with certain "
+            "ratification, else <i>claim</i> if it would without its indivisible claim, "
+            "else <i>value</i> (the package is simply worth less to it than bargaining "
+            "on); the most frequent among its refusing draws."),
+        _table(header, rows),
+    ])
+
+
+def _zone(a: Any, names: dict[str, str]) -> str:
+    zone = a.zone
+    labels = {p.id: p.name for p in a.packages}
+    order = sorted(zone.own, key=lambda c: -max(zone.own[c].p, zone.common.get(c, zone.own[c]).p))
+    shown = [c for c in order if zone.own[c].p > 0 or (c in zone.common and zone.common[c].p > 0)]
+    rows = [[_name(names.get(c) or labels.get(c) or c),
+             f"{zone.own[c].p:.1%}", f"{zone.common[c].p:.1%}" if c in zone.common else "—"]
+            for c in shown[:_ZONE_ROWS]]
+    rows.append(["<b>some candidate</b>", f"<b>{zone.p_any_own.p:.1%}</b>",
+                 f"<b>{zone.p_any_common.p:.1%}</b>"])
+    more = (f" The {_ZONE_ROWS} candidates most often in a zone are shown, of "
+            f"{len(shown)}." if len(shown) > _ZONE_ROWS else "")
+    return "\n".join([
+        "<h3>The zone of agreement now: own beliefs against the analyst's</h3>",
+        _caption(
+            "P(every veto player accepts the package at month 0 against what it expects "
+            "from bargaining on), each party on its own belief and all on the analyst's. "
+            "A package in the zone on the analyst's belief but not on the parties' own is "
+            "lost to their optimism (the price of optimism)." + more
+            + f" Threats: a conditional lever is switched on before a deal on "
+            f"{a.threats.p:.0%} of the paths."),
+        _table(["candidate", "own beliefs", "analyst's belief"], rows, numeric=(1, 2)),
     ])
 
 

@@ -13,12 +13,14 @@ types (:func:`result_schema`). This package is pure data: it imports no engine.
 
 from __future__ import annotations
 
+from ceasefire.results.agreement import AgreedPackage, Agreement, Zone
 from ceasefire.results.analyze import (
     AnalyzeResult,
     Effect,
     LineQuestion,
     ProposalResult,
     Solution,
+    TimingEntry,
     WhatifResult,
     Window,
 )
@@ -40,6 +42,8 @@ __all__ = [
     "RESULT_KINDS",
     "RESULT_TYPES",
     "SCHEMA_VERSION",
+    "AgreedPackage",
+    "Agreement",
     "AnalyzeResult",
     "BacktestResult",
     "Bands",
@@ -58,8 +62,10 @@ __all__ = [
     "ScenarioMeta",
     "Solution",
     "Summary",
+    "TimingEntry",
     "WhatifResult",
     "Window",
+    "Zone",
     "content_hash",
     "load_result",
     "result_schema",

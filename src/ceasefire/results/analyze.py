@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
 import numpy as np
 from pydantic import Field
 
+from ceasefire.results.agreement import Agreement, Reason
 from ceasefire.results.base import Result, ScenarioMeta
 from ceasefire.results.deals import DealsResult
 from ceasefire.results.forecast import ForecastResult
@@ -22,6 +23,9 @@ from ceasefire.results.records import (
     Slug,
     Summary,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "AnalyzeResult",
@@ -102,6 +106,12 @@ class TimingEntry(Record):
     gains_by_waiting: dict[ActorId, float] = Field(description=(
         "Mean value of fighting until this month and then signing, minus signing now, "
         "in the actor's value units."))
+    binding: dict[ActorId, Reason] = Field(default_factory=dict, description=(
+        "Each veto player that refuses the proposal in more than half the draws: the "
+        "modal reason among its refusing draws (month-by-month solver only)."))
+    refusals: dict[ActorId, dict[Reason, float]] = Field(default_factory=dict, description=(
+        "Each player that refuses it in some draw: the share of all draws in which it "
+        "refuses for each reason (month-by-month solver only)."))
 
 
 class Solution(Record):
@@ -229,6 +239,9 @@ class AnalyzeResult(Result):
     belief_gap_half_life: HalfLife | None = None
     deals: DealsResult | None = None
     forecast: ForecastResult | None = None
+    agreement: Agreement | None = Field(None, description=(
+        "What the month-by-month bargaining solver says is agreed on the forward paths "
+        "(MODELS.md 2.5-2.7); None for an analysis without the solver."))
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
         "acceptance": ("timing", "*proposal", "*month", "acceptance", "*actor"),
@@ -239,7 +252,25 @@ class AnalyzeResult(Result):
         "gains_km2": ("gains_km2", "*actor", "*month"),
         "beliefs": ("beliefs", "*actor", "*month"),
         "leverage": ("leverage", "levers", "*lever", "p_all_veto_accept", "*proposal"),
+        "agreement_by_month": ("agreement", "by_month", "*month"),
+        "agreed_packages": ("agreement", "packages", "*rank"),
     }
+
+    def to_frame(self, table: str | None = None) -> pd.DataFrame:
+        """A tidy table (see :meth:`Result.to_frame`).
+
+        ``agreement_by_month`` has one row per month of the window: ``month``, ``p`` and
+        ``se`` of P(signed by its end), ``in_force_p`` and ``in_force_se`` of P(in force);
+        ``agreed_packages`` one row per agreed package, most likely first (``rank`` 0),
+        with ``p.p``, ``p.se``, ``median_month``, and ``proposers.<actor>`` shares. Both
+        are empty for an analysis without the month-by-month solver.
+        """
+        frame = super().to_frame(table)
+        if table == "agreement_by_month" and self.agreement is not None:
+            force = self.agreement.in_force
+            frame["in_force_p"] = [force[m].p for m in frame["month"]]
+            frame["in_force_se"] = [force[m].se for m in frame["month"]]
+        return frame
 
     def headline(self) -> str:
         """The likely settlement and its probability."""

@@ -46,7 +46,8 @@ def check_scenario(scenario: Scenario, *, strict_evidence: bool = False) -> list
     """
     found: list[Found] = []
     for check in (_unique_ids, _actors, _regions, _records_of_actors, _levers, _issues,
-                  _proposals, _stakeholders, _beliefs, _evidence):
+                  _proposals, _bargaining, _territorial_claims, _stakeholders, _beliefs,
+                  _evidence):
         found.extend(check(scenario))
     if strict_evidence:
         found.extend(_numbers_cite_evidence(scenario))
@@ -124,6 +125,7 @@ def _unique_ids(s: Scenario) -> Iterator[Found]:
     for name in ("actors", "regions", "forces", "economy", "opinion", "levers", "issues",
                  "proposals", "evidence"):
         yield from _duplicates(getattr(s, name), (name,), name.rstrip("s"))
+    yield from _duplicates(s.territorial_claims, ("territorial_claims",), "territorial claim")
     for i, issue in enumerate(s.issues):
         yield from _duplicates(issue.options, ("issues", i, "options"), "option")
     if s.stakeholders:
@@ -193,6 +195,7 @@ def _records_of_actors(s: Scenario) -> Iterator[Found]:
 def _levers(s: Scenario) -> Iterator[Found]:
     known: list[str] | None = None
     for i, lever in enumerate(s.levers):
+        yield from _conditional_lever(s, i)
         for j, effect in enumerate(lever.effects):
             if lever_target(s, effect.path) is not None:
                 continue
@@ -209,6 +212,27 @@ def _levers(s: Scenario) -> Iterator[Found]:
                     "write collection.ID.field, e.g. economy.RU.export_loss or "
                     "regions.kramatorsk-belt.front.supply (the record must exist)")
             yield (loc, f"{effect.path!r} names no numeric parameter a lever can change", hint)
+
+
+def _conditional_lever(s: Scenario, i: int) -> Iterator[Found]:
+    """A conditional threat (MODELS.md 2.6): against a belligerent, with a mediator, month 0."""
+    lever = s.levers[i]
+    if lever.against is None:
+        return
+    belligerents = s.belligerents
+    if lever.against not in belligerents:
+        yield (("levers", i, "against"), f"against {lever.against!r}, which is not a belligerent",
+               "a conditional lever switches on when a belligerent refuses a mediator offer: "
+               f"use one of {', '.join(belligerents)}, or remove `against`")
+    if s.bargaining.mediator is None:
+        yield (("levers", i, "against"), "a conditional lever (against) needs a mediator, and "
+               "the scenario has none", "set bargaining.mediator to the actor that makes the "
+               "threat, or remove `against` to make the lever unconditional")
+    if lever.start_month != 0:
+        yield (("levers", i, "start_month"), f"a conditional lever starts when its target "
+               f"refuses a mediator offer, not at month {lever.start_month}",
+               "remove start_month (it must be 0), or remove `against` for a lever that "
+               "starts on a date")
 
 
 def _issues(s: Scenario) -> Iterator[Found]:
@@ -233,9 +257,18 @@ def _issues(s: Scenario) -> Iterator[Found]:
         yield from _issue_kind(issue, loc, regions, actors, belligerents)
         for j, option in enumerate(issue.options):
             oloc = (*loc, "options", j)
-            for field in ("value", "support", "control"):
+            for field in ("value", "support", "control", "support_shift", "sovereignty_value"):
                 yield from _unknown(getattr(option, field) or {}, actors, (*oloc, field), "actor")
             yield from _unknown(option.delivered_by, actors, (*oloc, "delivered_by"), "actor")
+            yield from _unknown(option.constitutional, actors, (*oloc, "constitutional"),
+                                "actor")
+            for actor_id in option.sovereignty_value:
+                if actor_id in option.value:
+                    yield ((*oloc, "sovereignty_value", actor_id),
+                           f"{actor_id} has both a value and a sovereignty_value for this "
+                           "term; the sovereignty value replaces the value (nothing is "
+                           "priced twice, MODELS.md 2.1)",
+                           f"remove {actor_id} from value, or from sovereignty_value")
             for k, ex in enumerate(option.excludes):
                 if ex.issue not in options_of or ex.option not in options_of[ex.issue]:
                     yield ((*oloc, "excludes", k),
@@ -309,6 +342,72 @@ def _proposals(s: Scenario) -> Iterator[Found]:
                            "change one of the two terms")
 
 
+PROPOSER_TOLERANCE = 1e-6
+"""How far the proposers' probabilities may sum from 1."""
+
+
+def _bargaining(s: Scenario) -> Iterator[Found]:
+    """Proposers, the mediator and its plan (MODELS.md 2.5)."""
+    b = s.bargaining
+    actors = {a.id for a in s.actors}
+    belligerents = s.belligerents
+    mediator = b.mediator
+    if mediator is not None:
+        if mediator not in actors:
+            yield (("bargaining", "mediator"), f"unknown actor {mediator!r}",
+                   f"name an actor that is not a belligerent: "
+                   f"{', '.join(sorted(actors - set(belligerents))) or 'none declared'}")
+            mediator = None
+        elif mediator in belligerents:
+            yield (("bargaining", "mediator"), f"{mediator!r} is a belligerent and cannot "
+                   "mediate", "name a patron or third party, or leave the mediator out")
+            mediator = None
+    allowed = [*belligerents, *([mediator] if mediator else [])]
+    for key in b.proposers:
+        if key not in allowed:
+            hint = f"proposers are the belligerents and the mediator: {', '.join(allowed)}"
+            if key in actors and b.mediator is None:
+                hint += f"; to let {key} propose, set bargaining.mediator: {key}"
+            yield (("bargaining", "proposers", key), f"{key!r} cannot propose", hint)
+    if b.proposers:
+        total = sum(point_value(v) for v in b.proposers.values())
+        if abs(total - 1) > PROPOSER_TOLERANCE:
+            yield (("bargaining", "proposers"), f"the proposers' probabilities sum to "
+                   f"{total:.6g}, not 1", "each is the chance that actor makes the month's "
+                   "offer: scale them to sum to 1, or leave proposers out for equal chances")
+    if b.mediator_plan is not None:
+        proposals = {p.id for p in s.proposals}
+        if b.mediator_plan not in proposals:
+            yield (("bargaining", "mediator_plan"), f"unknown proposal {b.mediator_plan!r}",
+                   f"use one of: {', '.join(sorted(proposals)) or 'none declared'}")
+        if b.mediator is None:
+            yield (("bargaining", "mediator_plan"), "a mediator plan needs a mediator",
+                   "set bargaining.mediator to the actor that tables the plan, or remove "
+                   "mediator_plan")
+
+
+def _territorial_claims(s: Scenario) -> Iterator[Found]:
+    """Claims that are not divisible (MODELS.md 2.1): a belligerent's, over known regions."""
+    belligerents = s.belligerents
+    regions = {r.id for r in s.regions}
+    for i, claim in enumerate(s.territorial_claims):
+        loc: Loc = ("territorial_claims", i)
+        if claim.actor not in belligerents:
+            yield ((*loc, "actor"), f"{claim.actor!r} is not a belligerent",
+                   f"a claim is a belligerent's: use one of {', '.join(belligerents)}")
+        for j, region_id in enumerate(claim.regions):
+            if region_id not in regions:
+                close = difflib.get_close_matches(region_id, sorted(regions), n=3, cutoff=0.6)
+                hint = (f"did you mean {', '.join(map(repr, close))}?" if close else
+                        f"use region ids: {', '.join(sorted(regions))}")
+                yield ((*loc, "regions", j), f"unknown region {region_id!r}", hint)
+        counts = Counter(claim.regions)
+        for region_id, count in counts.items():
+            if count > 1:
+                yield ((*loc, "regions"), f"region {region_id!r} is listed {count} times",
+                       "list each region once")
+
+
 def _stakeholders(s: Scenario) -> Iterator[Found]:
     if s.stakeholders is None:
         return
@@ -363,8 +462,9 @@ def _beliefs(s: Scenario) -> Iterator[Found]:
 def _sourced(s: Scenario) -> Iterator[tuple[Loc, Any]]:
     """Every record that can cite evidence, with its location (the scenario's own too)."""
     yield (), s
+    yield ("bargaining",), s.bargaining
     for name in ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
-                 "proposals"):
+                 "proposals", "territorial_claims"):
         for i, record in enumerate(getattr(s, name)):
             yield (name, i), record
             if name == "regions" and record.front is not None:
@@ -405,7 +505,8 @@ def _evidence(s: Scenario) -> Iterator[Found]:
 
 _NOT_PARAMETERS = {"format_version", "as_of", "currency", "horizon_months", "actors",
                    "regions", "forces", "economy", "levers", "opinion", "issues", "proposals",
-                   "stakeholders", "evidence",
+                   "stakeholders", "evidence", "bargaining", "territorial_claims",
+                   "mediator", "mediator_plan", "against", "constitutional", "actor",
                    "id", "name", "description", "sources", "province", "role", "side", "veto",
                    "features", "kind", "default", "term", "status", "factor", "attacker",
                    "terms", "delivered_by", "demilitarised", "excludes", "region"}

@@ -67,6 +67,11 @@ class CompiledScenario:
         Lever id to a boolean array ``[draws]``: whether the lever happens in that draw.
     levers_off
         Levers switched off (for what-ifs and the leverage decomposition).
+    lever_start
+        Lever id to its start month in each draw ``[draws]``, in place of the lever's
+        ``start_month``: how the bargaining solver switches a conditional threat on at a
+        month that depends on play (MODELS.md 2.6). A conditional lever (``against``)
+        without an entry here never starts.
     """
 
     scenario: Scenario
@@ -78,6 +83,7 @@ class CompiledScenario:
     levers_off: frozenset[str] = field(default_factory=frozenset)
     noise_seeds: tuple[np.random.SeedSequence, ...] = ()
     optional: frozenset[str] = field(default_factory=frozenset)
+    lever_start: dict[str, np.ndarray] = field(default_factory=dict)
 
     def get(self, path: str, default: float = 0.0) -> np.ndarray:
         """Return a parameter as an array ``[draws]``.
@@ -121,13 +127,18 @@ class CompiledScenario:
             if lever.id in self.levers_off:
                 continue
             active = self.lever_active[lever.id]
+            start = self.lever_start.get(lever.id)
+            if start is None:
+                if lever.against is not None:  # a threat not carried out
+                    continue
+                start = np.array([lever.start_month])
             for j, effect in enumerate(lever.effects):
                 if effect.path != path:
                     continue
-                t = np.arange(self.months)
-                ramp = np.clip((t - lever.start_month + 1) / (effect.ramp_months + 1), 0, 1)
+                t = np.arange(self.months)[:, None]
+                ramp = np.clip((t - start[None, :] + 1) / (effect.ramp_months + 1), 0, 1)
                 value = self.get(f"levers.{lever.id}.effects.{j}.value")
-                strength = ramp[:, None] * active[None, :]
+                strength = ramp * active[None, :]
                 if effect.op == "add":
                     out = out + value[None, :] * strength
                 else:
@@ -161,8 +172,35 @@ class CompiledScenario:
                noise_seeds: tuple[np.random.SeedSequence, ...]) -> CompiledScenario:
         params = {k: (v[first:last] if np.ndim(v) else v) for k, v in self.params.items()}
         active = {k: v[first:last] for k, v in self.lever_active.items()}
+        start = {k: v[first:last] for k, v in self.lever_start.items()}
         return replace(self, draws=last - first, params=params, lever_active=active,
-                       noise_seeds=noise_seeds)
+                       lever_start=start, noise_seeds=noise_seeds)
+
+    def tiled(self, copies: int, noise_seed: np.random.SeedSequence) -> CompiledScenario:
+        """Every draw ``copies`` times (draw ``d`` of copy ``k`` at ``k * draws + d``).
+
+        The copies share each draw's sampled numbers and levers; their noise comes from
+        fresh blocks spawned from ``noise_seed``, so each copy is a new path of the same
+        outer draw (the bargaining solver's fitting paths, MODELS.md 2.5).
+        """
+        n = self.draws * copies
+        params = {k: (np.tile(v, copies) if np.ndim(v) else v) for k, v in self.params.items()}
+        active = {k: np.tile(v, copies) for k, v in self.lever_active.items()}
+        start = {k: np.tile(v, copies) for k, v in self.lever_start.items()}
+        seeds = tuple(noise_seed.spawn(math.ceil(n / BLOCK)))
+        return replace(self, draws=n, params=params, lever_active=active, lever_start=start,
+                       noise_seeds=seeds)
+
+    def with_params(self, **changes: np.ndarray) -> CompiledScenario:
+        """The same draws with some parameter paths replaced by arrays ``[draws]``."""
+        unknown = [k for k in changes if k not in self.params and k not in self.optional]
+        if unknown:
+            raise self.unknown_parameter(unknown[0])
+        return replace(self, params={**self.params, **changes})
+
+    def with_lever_start(self, starts: dict[str, np.ndarray]) -> CompiledScenario:
+        """The same draws with per-draw start months for some levers (see ``lever_start``)."""
+        return replace(self, lever_start={**self.lever_start, **starts})
 
     def with_months(self, months: int) -> CompiledScenario:
         """Return the same draws simulated over ``months`` months.
@@ -237,12 +275,17 @@ def _numeric_fields(model: type[BaseModel]) -> list[str]:
             if name not in ("id", "sources") and info.annotation is not str]
 
 
+_OPTION_MAPS = ("value", "support", "support_shift", "sovereignty_value")
+"""Per-actor maps of an option that may leave an actor out (meaning 0)."""
+
+
 def optional_parameters(scenario: Scenario) -> frozenset[str]:
     """Parameter paths a scenario may leave out, each then meaning its default.
 
-    These are an actor missing from a region's or an option's ``control``, ``value`` or
-    ``support`` map, and every field of a forces, economy or opinion record of an actor
-    that has none. Any other path an engine asks for must be one the scenario compiled.
+    These are an actor missing from a region's or an option's ``control``, ``value``,
+    ``support``, ``support_shift`` or ``sovereignty_value`` map, and every field of a
+    forces, economy or opinion record of an actor that has none. Any other path an engine
+    asks for must be one the scenario compiled.
     """
     actors = [a.id for a in scenario.actors]
     belligerents = scenario.belligerents
@@ -254,7 +297,7 @@ def optional_parameters(scenario: Scenario) -> frozenset[str]:
         for option in issue.options:
             prefix = f"issues.{issue.id}.options.{option.id}"
             out.update(f"{prefix}.control.{b}" for b in belligerents)
-            out.update(f"{prefix}.{name}.{a}" for name in ("value", "support") for a in actors)
+            out.update(f"{prefix}.{name}.{a}" for name in _OPTION_MAPS for a in actors)
     for collection, model in (("forces", Forces), ("economy", Economy), ("opinion", Opinion)):
         out.update(f"{collection}.{a}.{name}" for a in actors for name in _numeric_fields(model))
     return frozenset(out)

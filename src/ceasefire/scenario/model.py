@@ -20,6 +20,7 @@ from ceasefire.scenario.values import Bounds, Number, Quantity, point_value, sup
 __all__ = [
     "FORMAT_VERSION",
     "Actor",
+    "Bargaining",
     "Beliefs",
     "City",
     "Claim",
@@ -42,6 +43,7 @@ __all__ = [
     "Source",
     "Stakeholder",
     "Stakeholders",
+    "TerritorialClaim",
     "month_label",
 ]
 
@@ -85,6 +87,11 @@ Discount = Annotated[
                     hint="a monthly discount factor lies strictly between 0 and 1, e.g. 0.98")),
 ]
 Real = Quantity
+SupportShift = Annotated[
+    Quantity,
+    _bounded(Bounds(-1, 1, hint="a shift of public support in share points, e.g. 0.08 for "
+                    "eight points more support")),
+]
 
 
 class Record(BaseModel):
@@ -136,6 +143,14 @@ class Actor(Sourced):
 
     ``veto`` is ``all`` (must accept every package), ``terms`` (must accept packages that
     contain a term it delivers) or ``none``.
+
+    Ratification (MODELS.md 2.3): public support for each concession is compared with
+    ``ratification_threshold`` (ordinary terms) or ``constitutional_threshold`` (terms that
+    need a constitutional change or a referendum, see :attr:`Option.constitutional`), with
+    spread ``ratification_spread``; a government whose ratification fails pays
+    ``audience_cost`` times its value of what the deal concedes. ``peace_value_per_month`` is
+    a mediator's own monthly value of peace (MODELS.md 2.5). ``ratification_margin`` is
+    version 1's and goes.
     """
 
     id: ActorId
@@ -145,6 +160,11 @@ class Actor(Sourced):
     veto: Literal["all", "terms", "none"] = "none"
     discount_factor: Discount
     ratification_margin: NonNegative = 0.0
+    ratification_threshold: Share = 0.0
+    constitutional_threshold: Share = 0.5
+    ratification_spread: Positive = 0.1
+    audience_cost: NonNegative = 0.0
+    peace_value_per_month: Real = 0.0
     casualty_weight: NonNegative = 0.0
     cost_weight: NonNegative = 0.0
     description: str = ""
@@ -237,7 +257,12 @@ class Forces(Sourced):
 
 
 class Economy(Sourced):
-    """Monthly public finances of an actor, in the scenario's currency (MODELS.md section 5)."""
+    """Monthly public finances of an actor, in the scenario's currency (MODELS.md section 5).
+
+    ``peace_spending_per_month`` is defence spending at peace: after a deal it replaces
+    ``war_spending_per_month`` (MODELS.md 2.2: defence spending falls to a peacetime level,
+    not to zero).
+    """
 
     id: ActorId
     oil_gas_revenue_per_month: NonNegative = 0.0
@@ -251,6 +276,7 @@ class Economy(Sourced):
     oil_price_drift: Real = 0.0
     oil_price_volatility: NonNegative = 0.0
     escalation_cost_per_month: NonNegative = 0.0
+    peace_spending_per_month: NonNegative = 0.0
 
 
 class Opinion(Sourced):
@@ -280,7 +306,12 @@ class Effect(Record):
 
 
 class Lever(Sourced):
-    """A named pressure that changes parameters from its start month on."""
+    """A named pressure that changes parameters from its start month on.
+
+    A lever with ``against`` is a conditional threat of the mediator (MODELS.md 2.6): it
+    switches on, with its ``probability``, from the month after that belligerent refuses a
+    mediator offer, and stays on until a deal; its ``start_month`` must be 0.
+    """
 
     id: KebabId
     name: str
@@ -288,6 +319,7 @@ class Lever(Sourced):
     status: LeverStatus
     start_month: int = Field(default=0, ge=0)
     probability: Share = 1.0
+    against: ActorId | None = None
     effects: list[Effect] = Field(min_length=1)
     description: str = ""
 
@@ -309,6 +341,14 @@ class Option(Sourced):
     the actors); other terms carry per-actor ``value`` (per month for a ``flow`` term, once
     for a ``one-off``). ``support`` is the share of an actor's public that accepts this
     term as a concession; ``hazard_factor`` scales the deal's monthly risk of collapse.
+
+    Version 2 (MODELS.md 2.1-2.3): ``sanctions_relief`` is the share of the revenue lost to
+    sanctions that the term restores (it acts only through the economic cost, so a relief
+    option carries no value for the sanctioned side); ``support_shift`` moves an actor's
+    support for every concession of a package this term is part of (share points);
+    ``sovereignty_value`` is the one-off value of a de jure term for the conceding side and
+    replaces ``value`` for that actor; ``constitutional`` lists the actors for which the term
+    needs a constitutional change or a referendum (their ``constitutional_threshold`` applies).
     """
 
     id: KebabId
@@ -319,6 +359,10 @@ class Option(Sourced):
     term: Literal["flow", "one-off"] = "flow"
     hazard_factor: Positive = 1.0
     support: dict[ActorId, Share] = Field(default_factory=dict)
+    sanctions_relief: Share = 0.0
+    support_shift: dict[ActorId, SupportShift] = Field(default_factory=dict)
+    sovereignty_value: dict[ActorId, Real] = Field(default_factory=dict)
+    constitutional: list[ActorId] = Field(default_factory=list)
     delivered_by: list[ActorId] = Field(default_factory=list)
     demilitarised: bool = False
     excludes: list[Exclusion] = Field(default_factory=list)
@@ -448,6 +492,44 @@ class Beliefs(Sourced):
     description: str = ""
 
 
+# --- bargaining and claims (version 2) ------------------------------------------------------
+
+
+class Bargaining(Sourced):
+    """How the parties bargain month by month (MODELS.md 2.2 and 2.5).
+
+    ``proposers`` is each actor's monthly probability of making the offer (belligerents and
+    the mediator; the values sum to 1); empty means each belligerent equally, plus the
+    mediator if any. ``mediator`` is a non-belligerent that proposes and holds conditional
+    threats; ``mediator_plan`` the proposal it tables when no package is acceptable to all.
+    ``base_hazard`` is each side's base monthly hazard that a signed deal collapses,
+    ``logistic(a_0)``; ``hazard_sensitivity`` is beta, how much a side's gain from renewed war
+    raises it.
+    """
+
+    proposers: dict[ActorId, Share] = Field(default_factory=dict)
+    mediator: ActorId | None = None
+    mediator_plan: KebabId | None = None
+    base_hazard: Share = 0.02
+    hazard_sensitivity: NonNegative = 1.0
+    description: str = ""
+
+
+class TerritorialClaim(Sourced):
+    """A claim that is not divisible (MODELS.md 2.1).
+
+    While the claim is complete (the other belligerent holds at most 1 % of each region in
+    ``regions``) it is worth ``completion_value_per_month`` to ``actor``, in the actor's own
+    units, the units of its region values.
+    """
+
+    id: KebabId
+    actor: ActorId
+    regions: list[KebabId] = Field(min_length=1)
+    completion_value_per_month: NonNegative
+    description: str = ""
+
+
 # --- the scenario -------------------------------------------------------------------------
 
 
@@ -460,7 +542,6 @@ class Scenario(Record):
     as_of: dt.date
     currency: str = "USD bn"
     horizon_months: int = Field(default=36, ge=1, le=240)
-    base_hazard: Share = 0.02
     implementation_months: int = Field(default=1, ge=0, le=24)
     description: str = ""
     actors: list[Actor] = Field(min_length=2)
@@ -471,6 +552,8 @@ class Scenario(Record):
     opinion: list[Opinion] = Field(default_factory=list)
     issues: list[Issue] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
+    bargaining: Bargaining = Field(default_factory=Bargaining)
+    territorial_claims: list[TerritorialClaim] = Field(default_factory=list)
     stakeholders: Stakeholders | None = None
     beliefs: Beliefs | None = None
     evidence: list[Claim] = Field(default_factory=list)

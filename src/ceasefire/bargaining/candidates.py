@@ -1,0 +1,89 @@
+"""The packages the solver may offer besides the named proposals (MODELS.md 2.5).
+
+Searched candidates are the month-0 maximisers of weighted sums of the belligerents'
+values, ``lam * V_RU / A_RU + (1 - lam) * V_UA / A_UA``, within each *hazard class* (the
+packages that agree on every option that changes the collapse hazard: guarantees,
+recognition, alignment, arms). Within a class the value is additive over issues, so
+each issue takes its best option; a combination that breaks an exclusion is dropped.
+The weights run from the compromise outwards, so a short list keeps the packages both
+sides might sign; the full deal space is scored against the equilibrium, not solved over.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from ceasefire.bargaining.board import Board
+from ceasefire.dynamics import WarPaths
+from ceasefire.scenario.compile import CompiledScenario
+
+__all__ = ["WEIGHTS", "candidate_packages"]
+
+WEIGHTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9)
+"""Weights on the first belligerent, from the compromise outwards."""
+
+
+def candidate_packages(compiled: CompiledScenario, expected: WarPaths,
+                       players: Sequence[str], annuity: np.ndarray, *, limit: int,
+                       ) -> list[dict[str, str]]:
+    """Up to ``limit - len(named)`` searched packages (every issue given), named ones left out.
+
+    ``annuity`` ``[players, draws]`` is each player's war-cost annuity A.
+    """
+    from ceasefire.bargaining.equilibrium import sanctions_loss
+
+    s = compiled.scenario
+    if not s.issues:
+        return []
+    room = limit - len(s.proposals)
+    board = Board(compiled, players, [{}], expected.control[0], expected.area_km2)
+    control = expected.control[0]
+    territory = board.column_territory(control, board.moved(control))  # [J, C, n]
+    delta = board.discount[:, None]
+    lost = board.cost_weight * sanctions_loss(compiled, expected, players)[0]  # [J, n]
+    value = ((territory + board.flow + board.relief[None] * lost[:, None]) / (1 - delta)
+             + board.once) / annuity[:, None]
+    bel = board.belligerents
+    score = value[bel].mean(axis=-1)  # [B, C]
+    hazardous = [i for i, issue in enumerate(s.issues)
+                 if any(s.point(o.hazard_factor) != 1 for o in issue.options)]
+    offsets = np.cumsum([0] + [len(i.options) for i in s.issues])
+    named = {_key(s, p.terms) for p in s.proposals}
+    found: list[dict[str, str]] = []
+    seen = set(named)
+    classes = list(itertools.product(*[range(len(s.issues[i].options)) for i in hazardous]))
+    for lam in WEIGHTS:
+        weighted = lam * score[0] + (1 - lam) * score[-1]
+        for chosen in classes:
+            terms = {}
+            for i, issue in enumerate(s.issues):
+                if i in hazardous:
+                    k = chosen[hazardous.index(i)]
+                else:
+                    k = int(np.argmax(weighted[offsets[i]:offsets[i + 1]]))
+                terms[issue.id] = issue.options[k].id
+            key = _key(s, terms)
+            if key in seen or not _allowed(s, terms):
+                continue
+            seen.add(key)
+            found.append(terms)
+            if len(found) >= room:
+                return found
+    return found
+
+
+def _key(scenario, terms) -> tuple[str, ...]:
+    return tuple(terms.get(i.id, i.default) for i in scenario.issues)
+
+
+def _allowed(scenario, terms: dict[str, str]) -> bool:
+    """Whether no chosen option excludes another chosen option."""
+    for issue in scenario.issues:
+        option = next(o for o in issue.options if o.id == terms[issue.id])
+        for rule in option.excludes:
+            if terms.get(rule.issue) == rule.option:
+                return False
+    return True

@@ -1,0 +1,698 @@
+r"""Bargaining month by month: the subgame-perfect equilibrium of MODELS.md 2.5-2.6.
+
+Each month a proposer is drawn (the belligerents and the mediator, with the scenario's
+probabilities); it offers a candidate package or nothing; the veto players vote as if
+pivotal; an accepted package is ratified with probability r. A responder j accepts d iff
+:math:`r (V_j(d) - X_j) \ge (1 - r_j) a_j`, with :math:`X_j = u_j + \delta_j C_j` the
+value of fighting this month and bargaining again; a belligerent proposer offers the
+accepted package that maximises its own expected gain, if that gain is not negative; the
+mediator offers the accepted package it values most, and when none is accepted by all it
+tables its plan, and the conditional levers against a party that refuses switch on
+(MODELS.md 2.6). Priors differ and are common knowledge (Yildiz 2003): each party values
+outcomes on its own belief and predicts the others' votes from theirs.
+
+*Solving.* Backward induction from the horizon T by least-squares Monte Carlo
+(Longstaff & Schwartz 2001): on fitting paths drawn from the mixture q of the beliefs,
+one pooled regression per month and belief gives each party's continuation value; at T
+the state is frozen and the parties settle on the Nash product, or fight on. Then a
+forward pass on fresh paths from the analyst's belief plays the equilibrium month by
+month: who proposes what, who refuses, whether it is ratified and when it collapses.
+
+References
+----------
+Merlo, A. & Wilson, C. (1995) A stochastic model of sequential bargaining with complete
+information. *Econometrica* 63(2).
+Yildiz, M. (2003) Bargaining without a common prior: an immediate agreement theorem.
+*Econometrica* 71(3); (2004) Waiting to persuade. *Quarterly J. Economics* 119(1).
+Longstaff, F. & Schwartz, E. (2001) Valuing American options by simulation: a simple
+least-squares approach. *Review of Financial Studies* 14(1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import Field
+
+from ceasefire.bargaining.board import Board, MonthState, Values
+from ceasefire.bargaining.candidates import candidate_packages
+from ceasefire.bargaining.outcome import Candidate, Equilibrium
+from ceasefire.bargaining.packages import deal_control
+from ceasefire.bargaining.regression import Fit, fit
+from ceasefire.dynamics import WarPaths, simulate_war
+from ceasefire.dynamics.war import _kept
+from ceasefire.options import Options
+from ceasefire.scenario.compile import CompiledScenario
+
+__all__ = ["SolverOptions", "solve", "solver_horizon"]
+
+NEVER = 1 << 20
+"""Start month of a lever that never starts."""
+WEIGHT_CAP = 3.0
+"""Largest importance weight p_i / q (MODELS.md 2.4)."""
+THREAT_WINDOW = 36
+"""Fitting paths switch a conditional lever on at a month drawn from the first this many."""
+FULL_MONTHS = 24
+"""Months past the reported ones for which every fitting path enters the regressions."""
+START_MONTHS = 13
+"""Named proposals are scored for deals offered in months 0..12 (DESIGN.md 9.1)."""
+
+Progress = Callable[[str, float], None]
+
+
+class SolverOptions(Options):
+    """The choices of the equilibrium solver (MODELS.md 2.5)."""
+
+    fitting_paths: int = Field(4, ge=1, le=64, description=(
+        "Fitting paths per outer draw for the continuation-value regressions."))
+    candidates: int = Field(48, ge=1, le=128, description=(
+        "Candidate packages per solve: the named proposals plus searched ones (at most 128)."))
+    squares: bool = Field(False, description=(
+        "Add squared terms of the control and belief features to the regression basis."))
+
+
+def solver_horizon(discount: np.ndarray) -> int:
+    r"""The solver's horizon T (MODELS.md 2.5).
+
+    .. math:: T = 12 \lceil \ln 0.05 / (12 \ln \bar\delta) \rceil, \quad T \in [120, 360]
+
+    with :math:`\bar\delta` the 99th percentile of the sampled discount factors: by T,
+    the most patient party's weight on the future has fallen below 5 %.
+    """
+    high = float(np.quantile(np.asarray(discount), 0.99))
+    years = math.ceil(math.log(0.05) / (12 * math.log(high)))
+    return int(min(max(12 * years, 120), 360))
+
+
+@dataclass(frozen=True)
+class _Game:
+    """The fixed parts of one solve: players, proposers, levers, beliefs and the board."""
+
+    players: tuple[str, ...]
+    proposers: tuple[str, ...]
+    proposer_p: np.ndarray
+    proposer_player: np.ndarray
+    mediator: int | None
+    plan: int | None
+    threats: tuple[tuple[str, int], ...]  # (lever id, belligerent player index)
+    flag_levers: tuple[str, ...]
+    weighting: np.ndarray  # [J] the belief weighting of each player
+    annuity: np.ndarray  # [J, n]
+
+
+def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
+          *, progress: Progress | None = None) -> Equilibrium:
+    """Solve the bargaining game on ``compiled``'s outer draws (MODELS.md 2.5).
+
+    ``expected`` are the noise-free paths of ``compiled`` (month 0 gives each party's
+    war-cost annuity and the map the lines are drawn on).
+    """
+    options = options or SolverOptions()
+    tell = progress or (lambda stage, done: None)
+    s = compiled.scenario
+    game = _game(compiled, expected)
+    named = [dict(p.terms) for p in s.proposals]
+    packages = candidate_packages(compiled, expected, game.players, game.annuity,
+                                  limit=max(options.candidates, len(named)))
+    candidates = tuple(
+        [Candidate(p.id, p.terms, False) for p in s.proposals]
+        + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
+    terms = [dict(c.terms) for c in candidates]
+    horizon = solver_horizon(np.stack([compiled.get(f"actors.{p}.discount_factor")
+                                       for p in game.players]))
+    window = s.horizon_months
+    keep = max(window, START_MONTHS)
+    tell("fitting paths", 0.0)
+    fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell)
+    tell("forward pass", 0.8)
+    return _forward(compiled, expected, game, candidates, len(named), fits, horizon,
+                    options)
+
+
+# --- setting up ---------------------------------------------------------------------------
+
+
+def _game(compiled: CompiledScenario, expected: WarPaths) -> _Game:
+    s = compiled.scenario
+    bargaining = s.bargaining
+    mediator = bargaining.mediator
+    players = tuple(a.id for a in s.actors
+                    if a.role == "belligerent" or a.veto != "none" or a.id == mediator)
+    if bargaining.proposers:
+        proposers = tuple(bargaining.proposers)
+        weights = np.array([s.point(v) for v in bargaining.proposers.values()], dtype=float)
+    else:
+        proposers = tuple(s.belligerents) + ((mediator,) if mediator else ())
+        weights = np.ones(len(proposers))
+    threats = tuple((lever.id, players.index(lever.against)) for lever in s.levers
+                    if lever.against is not None)
+    varying = tuple(lever.id for lever in s.levers
+                    if lever.against is None
+                    and len(np.unique(compiled.lever_active[lever.id])) > 1)
+    flag_levers = varying + tuple(lever for lever, _ in threats)
+    # each belligerent with a prior weights the fitting paths by its own belief
+    priors = [p.id for p in s.beliefs.priors] if s.beliefs is not None else []
+    weighting = np.array([1 + priors.index(p) if p in priors else 0 for p in players])
+    return _Game(players=players, proposers=proposers, proposer_p=weights / weights.sum(),
+                 proposer_player=np.array([players.index(p) for p in proposers]),
+                 mediator=players.index(mediator) if mediator else None,
+                 plan=([p.id for p in s.proposals].index(bargaining.mediator_plan)
+                       if bargaining.mediator_plan else None),
+                 threats=threats, flag_levers=flag_levers, weighting=weighting,
+                 annuity=_annuity(compiled, expected, players))
+
+
+def _annuity(compiled: CompiledScenario, expected: WarPaths,
+             players: Sequence[str]) -> np.ndarray:
+    r"""A_i = (monthly war cost of i) / (1 - delta_i), at month 0 of the expected path.
+
+    The one unit in which values of different sizes are compared (MODELS.md 2): it does
+    not move when a constant is added to the value of a region, and scales with i's
+    utilities.
+    """
+    s = compiled.scenario
+    actors = [a.id for a in s.actors]
+    out = []
+    for p in players:
+        side = s.belligerents.index(s.actor(p).side)
+        cost = (compiled.get(f"actors.{p}.casualty_weight") * expected.casualties[0, side] / 1000
+                + compiled.get(f"actors.{p}.cost_weight")
+                * expected.economic_cost[0, actors.index(p)])
+        out.append(cost / (1 - compiled.get(f"actors.{p}.discount_factor")))
+    return np.maximum(np.stack(out), 1e-12)
+
+
+def _mixture(compiled: CompiledScenario, copies: int, rng: np.random.Generator,
+             ) -> tuple[np.ndarray | None, np.ndarray]:
+    """Fitting paths' log m from the mixture q of the beliefs, and the weights p_i / q.
+
+    Returns ``(log_m [N] or None, weights [weightings, N])``: weighting 0 is the
+    analyst's, then each prior in the scenario's order (MODELS.md 2.4).
+    """
+    s = compiled.scenario
+    n = compiled.draws * copies
+    if s.beliefs is None:
+        return None, np.ones((1, n))
+    spread = np.tile(compiled.get("beliefs.analyst_sd_log_m"), copies)
+    means = [-spread**2 / 2]
+    sds = [spread]
+    for prior in s.beliefs.priors:
+        means.append(np.tile(compiled.get(f"beliefs.priors.{prior.id}.mean_log_m"), copies))
+        sds.append(np.tile(compiled.get(f"beliefs.priors.{prior.id}.sd_log_m"), copies))
+    mean, sd = np.stack(means), np.maximum(np.stack(sds), 1e-3)
+    component = rng.integers(0, len(means), n)
+    log_m = mean[component, np.arange(n)] + sd[component, np.arange(n)] * rng.standard_normal(n)
+    density = np.exp(-0.5 * ((log_m - mean) / sd) ** 2) / sd
+    q = density.mean(axis=0)
+    return log_m, np.minimum(density / q, WEIGHT_CAP)
+
+
+def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
+             terms: list[dict[str, str]], copies: int,
+             ) -> tuple[CompiledScenario, np.ndarray | None, np.ndarray]:
+    """The fitting paths' draws: every outer draw ``copies`` times (copy 0 first).
+
+    Returns the tiled draws (with the conditional levers' random start months and a
+    quarter of the paths starting from a candidate's control), their ``log m`` drawn
+    from the mixture q, and the importance weights ``[weightings, N]``.
+    """
+    root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E,))
+    rng = np.random.default_rng(root.spawn(1)[0])
+    fitting = compiled.tiled(copies, root.spawn(2)[1])
+    n, total = compiled.draws, fitting.draws
+    log_m, weights = _mixture(compiled, copies, rng)
+    starts = {}
+    for lever, _ in game.threats:  # half never, half from a month of the first three years
+        on = rng.random(total) < 0.5
+        starts[lever] = np.where(on, rng.integers(0, THREAT_WINDOW, total), NEVER)
+    fitting = fitting.with_lever_start(starts)
+    # a quarter of the paths start from the control of a candidate (MODELS.md 2.2)
+    moved = rng.random(total) < 0.25
+    pick = rng.integers(0, len(terms), total)
+    if moved.any() and terms:
+        controls = np.stack([deal_control(compiled, expected, t) for t in terms])
+        s = compiled.scenario
+        draw = np.arange(total) % n
+        changes = {}
+        for r, region in enumerate(s.regions):
+            for b, belligerent in enumerate(s.belligerents):
+                path = f"regions.{region.id}.control.{belligerent}"
+                base = fitting.get(path)
+                changes[path] = np.where(moved, controls[pick, r, b, draw], base)
+        fitting = fitting.with_params(**changes)
+    return fitting, log_m, weights
+
+
+# --- the state of the paths, month by month -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Track:
+    """What the solver reads off a set of paths, for the players ``J``."""
+
+    paths: WarPaths
+    war_cost: np.ndarray  # [months, J, N]
+    lost: np.ndarray  # [months, J, N]
+    opinion_shift: np.ndarray  # [months, B, N]
+    features: np.ndarray  # [months, N, F]
+    flags: dict[str, np.ndarray]  # lever -> [months, N]
+    front_features: np.ndarray  # feature index of each front's control
+    flag_features: dict[str, int]  # lever -> feature index of its flag
+
+    def state(self, t: int) -> MonthState:
+        return MonthState(control=self.paths.control[t], war_cost=self.war_cost[t],
+                          lost=self.lost[t], opinion_shift=self.opinion_shift[t],
+                          features=self.features[t])
+
+
+def _track(compiled: CompiledScenario, paths: WarPaths, board: Board, game: _Game,
+           squares: bool) -> _Track:
+    s = compiled.scenario
+    months = paths.casualties.shape[0]
+    actors = [a.id for a in s.actors]
+    players = game.players
+    col = [actors.index(p) for p in players]
+    casualties = paths.casualties[:, board.side] / 1000  # [months, J, N]
+    war_cost = (board.casualty_weight * casualties
+                + board.cost_weight * paths.economic_cost[:, col])
+    lost = board.cost_weight * sanctions_loss(compiled, paths, players)
+    opinion = paths.opinion[:months][:, [actors.index(b) for b in s.belligerents]]
+    logit = np.log(np.clip(opinion, 1e-9, 1 - 1e-9) / np.clip(1 - opinion, 1e-9, 1))
+    shift = np.nan_to_num(logit - logit[:1])
+    flags = _flags(compiled, game.flag_levers, months)
+    features, fronts, flag_columns = _features(compiled, paths, months, flags, squares)
+    return _Track(paths=paths, war_cost=war_cost, lost=lost, opinion_shift=shift,
+                  features=features, flags=flags, front_features=fronts,
+                  flag_features=flag_columns)
+
+
+def sanctions_loss(compiled: CompiledScenario, paths: WarPaths, players: Sequence[str],
+                   ) -> np.ndarray:
+    """``[months, J, N]`` oil and gas revenue lost to sanctions (export losses) each month.
+
+    What a deal without a relief term leaves in place (MODELS.md 2.2): refinery losses
+    end with the war, export losses do not.
+    """
+    actors = [a.id for a in compiled.scenario.actors]
+    months, n = paths.revenue.shape[0], paths.draws
+    out = np.zeros((months, len(players), n))
+    for j, p in enumerate(players):
+        export = np.broadcast_to(compiled.series(f"economy.{p}.export_loss")[:months],
+                                 (months, n)).clip(0, 1)
+        refinery = np.broadcast_to(compiled.series(f"economy.{p}.refinery_loss")[:months],
+                                   (months, n)).copy()
+        kept = _kept(export.copy(), refinery)
+        gross = paths.revenue[:, actors.index(p)] / np.maximum(kept, 1e-12)
+        out[:, j] = gross * export
+    return out
+
+
+def _flags(compiled: CompiledScenario, levers: Sequence[str], months: int,
+           ) -> dict[str, np.ndarray]:
+    """``[months, N]`` whether each randomised lever is on in each month."""
+    s = compiled.scenario
+    t = np.arange(months)[:, None]
+    out = {}
+    for lever_id in levers:
+        lever = next(x for x in s.levers if x.id == lever_id)
+        start = compiled.lever_start.get(lever_id)
+        if start is None:
+            start = np.full(compiled.draws, NEVER if lever.against
+                            else lever.start_month)
+        out[lever_id] = (t >= start[None]) & compiled.lever_active[lever_id][None]
+    return out
+
+
+def _features(compiled: CompiledScenario, paths: WarPaths, months: int,
+              flags: dict[str, np.ndarray], squares: bool,
+              ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Regression features ``[months, N, F]`` (MODELS.md 2.5) and the fronts' columns.
+
+    A constant; the first belligerent's share of each front region; each belligerent's
+    reserves (relative to month 0) and public support for concessions; the share of
+    fronts culminated; each belligerent's posterior mean of log m (the observation
+    statistic); the flags of the randomised levers; each belligerent's discount factor
+    as log(1 - delta). Only scale-free numbers, so that rescaling a party's utilities
+    changes nothing.
+    """
+    s = compiled.scenario
+    n = paths.draws
+    actors = [a.id for a in s.actors]
+    fronts = [k for k, r in enumerate(s.regions) if r.front is not None]
+    columns = [np.ones((months, n))]
+    columns += [paths.control[:months, r, 0] for r in fronts]
+    front_columns = np.arange(1, 1 + len(fronts))
+    for b in s.belligerents:
+        if any(e.id == b and s.point(e.reserves) > 0 for e in s.economy):
+            reserves = paths.reserves[:months, actors.index(b)]
+            columns.append(reserves / np.maximum(reserves[:1], 1e-12))
+        if any(o.id == b for o in s.opinion):
+            columns.append(np.nan_to_num(paths.opinion[:months, actors.index(b)]))
+    if paths.culminated is not None and paths.culminated.shape[1]:
+        columns.append(paths.culminated[:months].mean(axis=1).astype(float))
+    beliefs = paths.beliefs
+    if beliefs is not None:
+        columns += [beliefs.mean_log_m[:months, b] for b in range(len(s.belligerents))]
+    flag_columns = {lever: len(columns) + k for k, lever in enumerate(flags)}
+    columns += [flag.astype(float) for flag in flags.values()]
+    for b in s.belligerents:
+        delta = compiled.get(f"actors.{b}.discount_factor")
+        columns.append(np.broadcast_to(np.log1p(-delta), (months, n)))
+    if squares:
+        base = columns[1:1 + len(fronts)]
+        if beliefs is not None:
+            base = base + [beliefs.mean_log_m[:months, b] for b in range(len(s.belligerents))]
+        columns += [c * c for c in base]
+    return np.stack(columns, axis=-1), front_columns, flag_columns
+
+
+
+
+# --- decisions in one month -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Month:
+    """One month's candidate values, gains and threat jumps on a set of paths."""
+
+    values: Values
+    gain: np.ndarray  # [P, J, N] r (V - X) - (1 - r_j) a_j
+    predicted: np.ndarray  # [J, N] (C - b) / A
+    jumps: dict[str, np.ndarray]  # lever -> [J, N] change of X if the threat is carried out
+    required: np.ndarray  # [P, J]
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What every month of one set of paths shares."""
+
+    board: Board
+    track: _Track
+    annuity: np.ndarray  # [J, N]
+    threat_p: dict[str, np.ndarray]  # lever -> [N]
+
+
+def _month(game: _Game, at: _Setting, fitted: Fit | None, t: int,
+           weighting: np.ndarray, **switches: bool) -> _Month:
+    """Values of the board's packages in month ``t`` (``fitted=None``: frozen at T)."""
+    board, track = at.board, at.track
+    state = track.state(t)
+    J, n = len(game.players), state.war_cost.shape[-1]
+    predicted = (np.zeros((J, n)) if fitted is None
+                 else fitted.predict(state.features, weighting).T)
+    values = board.values(state, predicted, at.annuity, **switches)
+    jumps = {}
+    if fitted is not None:
+        for lever, _ in game.threats:
+            f = track.flag_features[lever]
+            off = 1.0 - state.features[:, f]
+            jumps[lever] = (board.discount * at.annuity * fitted.slope(weighting, f)[:, None]
+                            * off * at.threat_p[lever])
+    return _Month(values=values, gain=values.gain(), predicted=predicted, jumps=jumps,
+                  required=board.required)
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """A proposer's choice on every path.
+
+    ``package`` (-1: none), whether it is the mediator's plan tabled without
+    acceptance, and who refuses it ``[J, N]``.
+    """
+
+    package: np.ndarray
+    tabled: np.ndarray
+    refuses: np.ndarray
+
+
+def _offers(m: _Month, game: _Game) -> list[_Offer]:
+    """Each proposer's offer (MODELS.md 2.5): the accepted package that serves it best."""
+    gain, required = m.gain, m.required[:, :, None]
+    _, J, n = gain.shape
+    rows = np.arange(n)
+    threatened = np.zeros((J, n))  # X after a refusal of the mediator, less X
+    for lever, target in game.threats:
+        threatened[target] += m.jumps[lever][target]
+    out = []
+    for player in game.proposer_player:
+        mediator = player == game.mediator
+        floor = threatened[None] if mediator else 0.0
+        accept = (gain >= floor) | ~required
+        accept[:, player] = True
+        feasible = accept.all(axis=1)  # [P, N]
+        score = np.where(feasible, gain[:, player], -np.inf)
+        best = score.argmax(axis=0)
+        top = score[best, rows]
+        chosen = np.isfinite(top) if mediator else top >= 0
+        package = np.where(chosen, best, -1)
+        tabled = np.zeros(n, dtype=bool)
+        refuses = np.zeros((J, n), dtype=bool)
+        if mediator and game.plan is not None:
+            tabled = ~chosen
+            package = np.where(tabled, game.plan, package)
+            refuses = tabled[None] & ~accept[game.plan]
+        out.append(_Offer(package=package, tabled=tabled, refuses=refuses))
+    return out
+
+
+def _outcome(m: _Month, game: _Game, offer: _Offer, realised: np.ndarray) -> np.ndarray:
+    """``[J, N]`` G - b for every player after ``offer``.
+
+    Signed with probability r, or fought on, with the threats against those who
+    refused a plan carried out.
+
+    Decisions compare fitted values; the value carried back is the path's own where the
+    war goes on (``realised`` = X - b on the path), as in Longstaff & Schwartz (2001), so
+    that regression errors are not compounded month after month through the maximum.
+    """
+    n = m.gain.shape[-1]
+    rows = np.arange(n)
+    agreed = (offer.package >= 0) & ~offer.tabled
+    pick = np.maximum(offer.package, 0)
+    values = m.values
+    r = values.ratify[pick, rows]
+    signed = (r * (values.deal[pick, :, rows].T - realised)
+              - (1 - values.own[pick, :, rows].T) * values.audience[pick, :, rows].T)
+    out = realised + np.where(agreed[None], signed, 0.0)
+    for lever, target in game.threats:
+        out += np.where(offer.refuses[target][None], m.jumps[lever], 0.0)
+    return out
+
+
+def _expected(m: _Month, game: _Game, realised: np.ndarray) -> np.ndarray:
+    """G - b averaged over the proposers (the backward pass)."""
+    offers = _offers(m, game)
+    return sum(p * _outcome(m, game, o, realised)
+               for p, o in zip(game.proposer_p, offers, strict=True))
+
+
+def _settle(m: _Month, belligerents: np.ndarray) -> np.ndarray:
+    """At T, with the state frozen: the Nash settlement, or war (MODELS.md 2.5).
+
+    The package every veto player weakly prefers to fighting on that maximises r
+    times the product of the belligerents' gains. Returns G - b ``[J, N]``.
+    """
+    values, gain = m.values, m.gain
+    rows = np.arange(gain.shape[-1])
+    accept = (gain >= 0) | ~m.required[:, :, None]
+    deal = values.deal[:, belligerents]
+    feasible = accept.all(axis=1) & (deal > 0).all(axis=1)
+    score = np.where(feasible, values.ratify * np.prod(np.maximum(deal, 0), axis=1), -np.inf)
+    best = score.argmax(axis=0)
+    ok = np.isfinite(score[best, rows])
+    return np.where(ok[None], gain[best, :, rows].T, 0.0)
+
+
+# --- the backward pass ---------------------------------------------------------------------------
+
+
+def _setting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
+             terms: list[dict[str, str]], paths_compiled: CompiledScenario, paths: WarPaths,
+             copies: int, squares: bool) -> _Setting:
+    board = Board(compiled, game.players, terms, expected.control[0], expected.area_km2,
+                  copies=copies)
+    tile = (lambda x: np.tile(x, copies)) if copies > 1 else (lambda x: x)
+    return _Setting(board=board, track=_track(paths_compiled, paths, board, game, squares),
+                    annuity=tile(game.annuity),
+                    threat_p={lever: tile(compiled.get(f"levers.{lever}.probability"))
+                              for lever, _ in game.threats})
+
+
+def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
+              terms: list[dict[str, str]], horizon: int, keep: int, options: SolverOptions,
+              tell: Progress) -> list[Fit]:
+    """Backward induction from T by least-squares Monte Carlo; the fits of months < keep.
+
+    Every fitting path is used for the months a decision can be reported on and two
+    years beyond (``keep + 24``); after that, where discounting has shrunk their weight,
+    one path per outer draw (copy 0, the same paths up to then) carries the regressions.
+    """
+    copies, n = options.fitting_paths, compiled.draws
+    fitting, log_m, weights = _fitting(compiled, expected, game, terms, copies)
+    full = min(keep + FULL_MONTHS, horizon - 1) if copies > 1 else 0
+    long = fitting.subset(n) if copies > 1 else fitting
+    long = long.with_months(horizon + 1)
+    at = _setting(compiled, expected, game, terms, long,
+                  simulate_war(long, noise=True, log_m=None if log_m is None else log_m[:n]),
+                  1, options.squares)
+    fits: list[Fit] = [None] * keep  # type: ignore[list-item]
+    value = _settle(_month(game, at, None, horizon, game.weighting), at.board.belligerents)
+    value, fitted = _induct(game, at, value, horizon, full, weights[:, :n], fits, tell)
+    if copies > 1:  # every path from month `full` down
+        short = fitting.with_months(full + 1)
+        at = _setting(compiled, expected, game, terms, short,
+                      simulate_war(short, noise=True, log_m=log_m), copies, options.squares)
+        m = _month(game, at, fitted, full, game.weighting)
+        value = _expected(m, game, m.values.war)
+        _induct(game, at, value, full, 0, weights, fits, tell)
+    return fits
+
+
+def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
+            weights: np.ndarray, fits: list[Fit], tell: Progress) -> tuple[np.ndarray, Fit]:
+    """Months ``last - 1`` down to ``first``: fit C(t) on G(t + 1), then decide at t.
+
+    ``value`` is G - b at month ``last``; returns G - b at ``first`` and its fit.
+    """
+    board, track = at.board, at.track
+    control = track.paths.control
+
+    def base(t: int) -> np.ndarray:  # b(t) = u(t) / (1 - delta), variable regions only
+        return (board.territory(control[t]) + board.completion(control[t])
+                - track.war_cost[t]) / (1 - board.discount)
+
+    after = base(last)
+    fitted = None
+    for t in range(last - 1, first - 1, -1):
+        now = base(t)
+        target = (value + after - now) / at.annuity
+        fitted = fit(track.features[t], target.T, weights)
+        realised = board.discount * at.annuity * target
+        value = _expected(_month(game, at, fitted, t, game.weighting), game, realised)
+        after = now
+        if t < len(fits):
+            fits[t] = fitted
+        if t % 24 == 0:
+            tell("backward induction", 0.8 * (1 - t / max(last, 1)))
+    return value, fitted
+
+
+# --- the forward pass ----------------------------------------------------------------------------
+
+
+def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
+             candidates: tuple[Candidate, ...], named: int, fits: list[Fit], horizon: int,
+             options: SolverOptions) -> Equilibrium:
+    """Play the equilibrium on fresh paths with m from the analyst's belief.
+
+    A threat carried out changes the war from the next month, so the paths are simulated
+    again from the start with the lever on from then (the months before are unchanged:
+    random streams are consumed month by month), until no new threat fires.
+    """
+    s = compiled.scenario
+    window, n = s.horizon_months, compiled.draws
+    months = max(window, START_MONTHS) + 1
+    terms = [dict(c.terms) for c in candidates]
+    root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 1))
+    rng = np.random.default_rng(root)
+    chooser = np.cumsum(game.proposer_p)
+    proposer = np.minimum(np.searchsorted(chooser, rng.random((window, n)) * chooser[-1],
+                                          side="right"), len(chooser) - 1)
+    u_ratify, u_collapse = rng.random((window, n)), rng.random(n)
+    starts = {lever: np.full(n, NEVER) for lever, _ in game.threats}
+    rows = np.arange(n)
+    while True:
+        forward = compiled.with_months(months).with_lever_start(starts)
+        paths = simulate_war(forward, noise=True)
+        at = _setting(compiled, expected, game, terms, forward, paths, 1, options.squares)
+        signed, package, who = np.full(n, -1), np.full(n, -1), np.full(n, -1)
+        hazard = np.zeros(n)
+        fired = {lever: np.full(n, NEVER) for lever, _ in game.threats}
+        stale = np.zeros(n, dtype=bool)
+        continuation = np.zeros((window, len(game.players), n))
+        for t in range(window):
+            m = _month(game, at, fits[t], t, game.weighting)
+            continuation[t] = m.predicted
+            live = (signed < 0) & ~stale
+            for q, offer in enumerate(_offers(m, game)):
+                mine = live & (proposer[t] == q)
+                agreed = mine & (offer.package >= 0) & ~offer.tabled
+                r = m.values.ratify[np.maximum(offer.package, 0), rows]
+                done = agreed & (u_ratify[t] < r)
+                signed[done], package[done], who[done] = t, offer.package[done], q
+                hazard[done] = m.values.hazard[offer.package[done], rows[done]]
+                for lever, target in game.threats:
+                    fire = (mine & offer.refuses[target] & forward.lever_active[lever]
+                            & (starts[lever] == NEVER))
+                    fired[lever] = np.where(fire & (fired[lever] == NEVER), t, fired[lever])
+            stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
+        if not any(np.any(f < NEVER) for f in fired.values()):
+            break
+        for lever in starts:  # the earliest threat on each path only: the rest is stale
+            first = np.min(np.stack(list(fired.values())), axis=0)
+            now = (fired[lever] < NEVER) & (fired[lever] == first)
+            starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
+    gap = np.where(hazard > 0, np.ceil(np.log(u_collapse) / np.log1p(-np.minimum(hazard,
+                                                                                1 - 1e-12))),
+                   np.inf)
+    end = signed + np.maximum(gap, 1)
+    collapsed = np.where((signed >= 0) & (end < window), end, -1).astype(int)
+    threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))
+                  .astype(int) for lever in starts) if starts else np.zeros(n, dtype=int)
+    named_at = _setting(compiled, expected, game, terms[:named], forward, paths, 1,
+                        options.squares) if named else None
+    scored = _named(game, named_at, fits) if named_at is not None else None
+    zero = np.zeros(len(game.players), dtype=int)
+    own = _month(game, at, fits[0], 0, game.weighting)
+    common = _month(game, at, fits[0], 0, zero)
+    return Equilibrium(
+        players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
+        candidates=candidates, solver_horizon=horizon, fitting_paths=options.fitting_paths,
+        months=window, signed=signed, package=package, proposer=who, collapsed=collapsed,
+        continuation=continuation, accept=scored["accept"] if scored else _empty(game, n),
+        reasons=scored["reasons"] if scored else _empty(game, n).astype(np.int8),
+        required=at.board.required[:named], zone_own=_zone(own), zone_common=_zone(common),
+        ratification=scored["ratification"] if scored else np.zeros((0, len(game.players), n)),
+        hazard=scored["hazard"] if scored else np.zeros((0, n)),
+        threats=np.asarray(threats), surplus=scored["surplus"] if scored else None,
+        margin=scored["margin"] if scored else None)
+
+
+def _zone(m: _Month) -> np.ndarray:
+    """``[P, N]`` whether every veto player accepts each package against fighting on."""
+    return ((m.gain >= 0) | ~m.required[:, :, None]).all(axis=1)
+
+
+def _empty(game: _Game, n: int) -> np.ndarray:
+    return np.zeros((0, START_MONTHS, len(game.players), n), dtype=bool)
+
+
+def _named(game: _Game, at: _Setting, fits: list[Fit]) -> dict[str, np.ndarray]:
+    """Acceptance and binding reasons of the named proposals, start months 0..12."""
+    zero = np.zeros(len(game.players), dtype=int)
+    accept, reasons, surplus, margin = [], [], [], []
+    for t in range(START_MONTHS):
+        m = _month(game, at, fits[t], t, game.weighting)
+        required = m.required[:, :, None]
+        ok = (m.gain >= 0) | ~required
+        belief = (_month(game, at, fits[t], t, zero).gain >= 0) | ~required
+        ratify = (_month(game, at, fits[t], t, game.weighting, ratification=False).gain
+                  >= 0) | ~required
+        claim = (_month(game, at, fits[t], t, game.weighting, claims=False).gain
+                 >= 0) | ~required
+        code = np.select([ok, belief, ratify, claim], [0, 1, 2, 3], 4).astype(np.int8)
+        accept.append(ok)
+        reasons.append(code)
+        v = m.values
+        surplus.append(v.deal - v.war[None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            margin.append(np.where(v.ratify[:, None] > 0,
+                                   (1 - v.own) * v.audience / v.ratify[:, None], np.inf))
+        if t == 0:
+            first = v
+    return {"accept": np.stack(accept, 1), "reasons": np.stack(reasons, 1),
+            "surplus": np.stack(surplus, 1), "margin": np.stack(margin, 1),
+            "ratification": first.own, "hazard": first.hazard}

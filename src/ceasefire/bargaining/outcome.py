@@ -1,0 +1,124 @@
+"""What the month-by-month bargaining solver returns (MODELS.md 2.5 and 2.7).
+
+Per-draw arrays of the forward pass, draws on the last axis, for
+:mod:`ceasefire.bargaining.summary` to turn into the typed result. ``months`` is the
+reporting window (the scenario's ``horizon_months``); the solver itself ran to
+``solver_horizon`` (MODELS.md 2.5, the horizon rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+__all__ = ["REASONS", "Candidate", "Equilibrium"]
+
+REASONS = ("accepts", "belief", "ratification", "claim", "value")
+"""Codes of :attr:`Equilibrium.reasons`: 0 the party accepts (or has no veto over the
+package); otherwise the first of belief, ratification and claim whose removal alone
+turns the refusal into acceptance, else value (MODELS.md 2.7)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A package the solver may offer: a named proposal or one found by the search."""
+
+    id: str
+    terms: Mapping[str, str]
+    searched: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """The equilibrium on fresh paths drawn from the analyst's belief.
+
+    Attributes
+    ----------
+    players
+        Actors whose choices the solver models (belligerents, veto patrons, the mediator).
+    proposers
+        Actor ids that may propose, with ``proposer_probability`` ``[proposers]``.
+    candidates
+        The candidate packages, named proposals first (in scenario order).
+    solver_horizon, fitting_paths, months
+        The solver's T, fitting paths per outer draw, and the reporting window.
+    signed
+        ``[draws]`` month in which a comprehensive deal is signed (ratified), -1 if none
+        within the window.
+    package, proposer
+        ``[draws]`` index of the signed candidate and of its proposer (-1 if none).
+    collapsed
+        ``[draws]`` month in which the signed deal collapses, -1 if it holds through the
+        window (or none was signed).
+    continuation
+        ``[months, players, draws]`` each player's continuation value C_j(t) on its own
+        belief, relative to its value of the war at the current line (u_j / (1 - delta_j))
+        and in units of its war-cost annuity A_j.
+    accept
+        ``[named, 13, players, draws]`` whether each player would accept each named
+        proposal offered in start months 0..12 (on the path, given its belief then);
+        True where the player has no veto over the package.
+    reasons
+        ``[named, 13, players, draws]`` int8 codes into :data:`REASONS`.
+    required
+        ``[named, players]`` whether the player's veto applies to the named proposal.
+    zone_own, zone_common
+        ``[candidates, draws]`` whether every veto player accepts the candidate at month
+        0 against its equilibrium continuation value, on the parties' own beliefs and on
+        the analyst's (common) belief; the difference is the price of optimism.
+    ratification
+        ``[named, players, draws]`` r_j of each named proposal at month 0 (1 for patrons).
+    hazard
+        ``[named, draws]`` monthly collapse hazard h of each named proposal at month 0.
+    threats
+        ``[draws]`` number of conditional levers switched on along the path before a deal.
+    surplus, margin
+        ``[named, 13, players, draws]``: V - X of each named proposal offered in start
+        months 0..12, in the player's own units, and the least surplus its acceptance
+        needs, (1 - r_j) a_j / r (inf where r = 0).
+    """
+
+    players: tuple[str, ...]
+    proposers: tuple[str, ...]
+    proposer_probability: np.ndarray
+    candidates: tuple[Candidate, ...]
+    solver_horizon: int
+    fitting_paths: int
+    months: int
+    signed: np.ndarray
+    package: np.ndarray
+    proposer: np.ndarray
+    collapsed: np.ndarray
+    continuation: np.ndarray
+    accept: np.ndarray
+    reasons: np.ndarray
+    required: np.ndarray
+    zone_own: np.ndarray
+    zone_common: np.ndarray
+    ratification: np.ndarray
+    hazard: np.ndarray
+    threats: np.ndarray
+    surplus: np.ndarray | None = None
+    margin: np.ndarray | None = None
+
+    @property
+    def draws(self) -> int:
+        """Number of forward paths (outer draws)."""
+        return int(self.signed.shape[0])
+
+    def signed_by(self) -> np.ndarray:
+        """``[months, draws]`` whether a deal has been signed by the end of each month."""
+        t = np.arange(self.months)[:, None]
+        return (self.signed[None] >= 0) & (self.signed[None] <= t)
+
+    def in_force(self) -> np.ndarray:
+        """``[months, draws]`` whether a signed deal holds at the end of each month."""
+        t = np.arange(self.months)[:, None]
+        held = (self.collapsed[None] < 0) | (self.collapsed[None] > t)
+        return self.signed_by() & held
