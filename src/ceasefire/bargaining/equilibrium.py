@@ -635,9 +635,9 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
             first = np.min(np.stack(list(fired.values())), axis=0)
             now = (fired[lever] < NEVER) & (fired[lever] == first)
             starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
-    gap = np.where(hazard > 0, np.ceil(np.log(u_collapse) / np.log1p(-np.minimum(hazard,
-                                                                                1 - 1e-12))),
-                   np.inf)
+    with np.errstate(divide="ignore"):  # h = 0: the deal never collapses
+        gap = np.ceil(np.log(u_collapse) / np.log1p(-np.minimum(hazard, 1 - 1e-12)))
+    gap = np.where(hazard > 0, gap, np.inf)
     end = signed + np.maximum(gap, 1)
     collapsed = np.where((signed >= 0) & (end < window), end, -1).astype(int)
     threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))

@@ -72,9 +72,15 @@ def analyze_command(
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
                                 help="Threads for independent runs (the war paths of each "
                                      "lever, chunks of packages)."),
+    fitting_paths: int = typer.Option(4, "--fitting-paths", min=1, max=64,
+                                      help="Fitting paths per draw for the bargaining "
+                                           "solver's continuation-value regressions."),
+    candidates: int = typer.Option(48, "--candidates", min=1, max=128,
+                                   help="Packages the solver may offer: the named proposals "
+                                        "plus searched ones (at most 128)."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
 ) -> None:
-    """Run every engine on a scenario: war paths, war values, proposals, timing, leverage.
+    """Run every engine on a scenario: war paths, bargaining month by month, leverage.
 
     Prints a summary and writes a self-contained HTML report (offline) to --out.
     """
@@ -88,6 +94,7 @@ def analyze_command(
     with common.progress(console, "analysing") as tell:
         result = analyze(scenario, rng=seed, draws=draws, horizon=horizon,
                          decomposition_draws=decomposition_draws, workers=workers,
+                         fitting_paths=fitting_paths, candidates=candidates,
                          deals=DealOptions(draws=deals_draws) if deals else None,
                          progress=tell)
         if not no_report:
