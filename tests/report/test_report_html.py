@@ -22,8 +22,8 @@ from ceasefire.scenario import load_scenario
 # The tutorial has stakeholders, so its result carries a forecast with sections of its own;
 # it declares the parties' beliefs, so they get a section too.
 SECTION_TITLES = ["Headline", "Control over time", "War values", "Beliefs", "Acceptance",
-                  "Timing", "When a deal is signed", "Leverage", "The line question", "Map", "Stakeholder forecast",
-                  "Forecast trajectories", "Sources"]
+                  "Timing", "When a deal is signed", "Leverage", "The line question", "Map",
+                  "Stakeholder forecast", "Forecast trajectories", "Sources"]
 EVIL = '<script>alert("pwned")</script>'
 
 pytest.importorskip("plotly")
