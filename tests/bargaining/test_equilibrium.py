@@ -289,14 +289,7 @@ def test_named_outputs_and_zones(base):
     assert np.all((eq.hazard >= 0) & (eq.hazard <= 1))
 
 
-NO_ROOM = pytest.mark.xfail(strict=True, reason=(
-    "candidate_packages: with room = limit - len(named) <= 0 it appends a searched package "
-    "before checking `len(found) >= room`, so one searched candidate is added when the named "
-    "proposals already fill the limit (4 candidates for limit 1 or 3 with 3 named)"))
-
-
-@pytest.mark.parametrize("limit", [pytest.param(1, marks=NO_ROOM), pytest.param(3, marks=NO_ROOM),
-                                   4, 5, 12])
+@pytest.mark.parametrize("limit", [1, 3, 4, 5, 12])
 def test_candidates_named_first_then_searched(tutorial, limit):
     _, eq = _solve(tutorial, draws=60, options=SolverOptions(fitting_paths=1, candidates=limit))
     names = [proposal.id for proposal in tutorial.proposals]

@@ -36,9 +36,9 @@ def candidate_packages(compiled: CompiledScenario, expected: WarPaths,
     from ceasefire.bargaining.equilibrium import sanctions_loss
 
     s = compiled.scenario
-    if not s.issues:
-        return []
     room = limit - len(s.proposals)
+    if not s.issues or room <= 0:
+        return []
     board = Board(compiled, players, [{}], expected.control[0], expected.area_km2)
     control = expected.control[0]
     territory = board.column_territory(control, board.moved(control))  # [J, C, n]
