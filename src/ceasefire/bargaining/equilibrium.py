@@ -31,7 +31,7 @@ least-squares approach. *Review of Financial Studies* 14(1).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +47,7 @@ from ceasefire.dynamics.war import _kept
 from ceasefire.options import Options
 from ceasefire.scenario.compile import CompiledScenario
 
-__all__ = ["SolverOptions", "solve", "solver_horizon"]
+__all__ = ["Now", "SolverOptions", "solve", "solver_horizon"]
 
 NEVER = 1 << 20
 """Start month of a lever that never starts."""
@@ -85,6 +85,36 @@ def solver_horizon(discount: np.ndarray) -> int:
     high = float(np.quantile(np.asarray(discount), 0.99))
     years = math.ceil(math.log(0.05) / (12 * math.log(high)))
     return int(min(max(12 * years, 120), 360))
+
+
+@dataclass(frozen=True)
+class Now:
+    """Month 0 of the forward paths: what scoring any package against the equilibrium needs.
+
+    ``own`` and ``common`` are each player's fitted continuation (C - b) / A on its own
+    belief and on the analyst's, ``[players, draws]``; ``annuity`` is A.
+    """
+
+    players: tuple[str, ...]
+    state: MonthState
+    own: np.ndarray
+    common: np.ndarray
+    annuity: np.ndarray
+
+    def values(self, compiled: CompiledScenario, expected: WarPaths,
+               packages: Sequence[Mapping[str, str]], *, common: bool = False) -> Values:
+        """Values of any packages signed now, against the equilibrium continuation values.
+
+        The deal space and the line question score packages this way (DESIGN.md 9.19).
+        """
+        board = Board(compiled, self.players, packages, expected.control[0], expected.area_km2)
+        return board.values(self.state, self.common if common else self.own, self.annuity)
+
+    def required(self, compiled: CompiledScenario, expected: WarPaths,
+                 packages: Sequence[Mapping[str, str]]) -> np.ndarray:
+        """``[P, players]`` whose veto applies to each package."""
+        return Board(compiled, self.players, packages, expected.control[0],
+                     expected.area_km2).required
 
 
 @dataclass(frozen=True)
@@ -648,6 +678,8 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     zero = np.zeros(len(game.players), dtype=int)
     own = _month(game, at, fits[0], 0, game.weighting)
     common = _month(game, at, fits[0], 0, zero)
+    now = Now(players=game.players, state=at.track.state(0), own=own.predicted,
+              common=common.predicted, annuity=game.annuity)
     return Equilibrium(
         players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
         candidates=candidates, solver_horizon=horizon, fitting_paths=options.fitting_paths,
@@ -658,7 +690,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
         ratification=scored["ratification"] if scored else np.zeros((0, len(game.players), n)),
         hazard=scored["hazard"] if scored else np.zeros((0, n)),
         threats=np.asarray(threats), surplus=scored["surplus"] if scored else None,
-        margin=scored["margin"] if scored else None)
+        margin=scored["margin"] if scored else None, now=now)
 
 
 def _zone(m: _Month) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -78,6 +79,9 @@ class Equilibrium:
         ``[named, draws]`` monthly collapse hazard h of each named proposal at month 0.
     threats
         ``[draws]`` number of conditional levers switched on along the path before a deal.
+    now
+        Month 0 of the forward paths (:class:`ceasefire.bargaining.equilibrium.Now`), to
+        score any package against the equilibrium continuation values.
     surplus, margin
         ``[named, 13, players, draws]``: V - X of each named proposal offered in start
         months 0..12, in the player's own units, and the least surplus its acceptance
@@ -106,6 +110,7 @@ class Equilibrium:
     threats: np.ndarray
     surplus: np.ndarray | None = None
     margin: np.ndarray | None = None
+    now: Any = None
 
     @property
     def draws(self) -> int:
