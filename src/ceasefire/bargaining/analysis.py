@@ -170,8 +170,8 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
         clock["equilibrium"] = time.perf_counter() - t0
 
     tell("line and solutions", 0.6)
-    line = (_line(compiled, expected, core, options.line_grid)
-            if line_issue(compiled) is not None else None)
+    line = (_line(compiled, expected, core, options.line_grid, equilibrium)
+            if line_issue(compiled) is not None and equilibrium is not None else None)
     solutions = _solutions(compiled, core["timing"][0])
 
     tell("leverage", 0.7)
@@ -258,14 +258,16 @@ def _equilibrium_timing(compiled: CompiledScenario, eq: Equilibrium,
 
 
 def _line(compiled: CompiledScenario, paths: WarPaths, core: dict[str, Any],
-          points: int) -> dict[str, Any]:
-    """Each party's reservation line now, and Rubinstein's split of the zone between them."""
+          points: int, equilibrium: Equilibrium) -> dict[str, Any]:
+    """Each party's reservation line now, and Rubinstein's split of the zone between them.
+
+    Lines are scored against the equilibrium continuation values (MODELS.md 3 and 9).
+    """
     s = compiled.scenario
     issue = line_issue(compiled)
     grid = np.linspace(0.0, 100.0, points)
-    context = core["context_now"]
     parties = [issue.line.gainer, issue.line.loser]
-    net = line_net_surplus(compiled, paths, context, issue, grid, parties).net
+    net = line_net_surplus(compiled, paths, equilibrium.now, issue, grid, parties).net
     actors = [a.id for a in s.actors]
     g, lo = actors.index(issue.line.gainer), actors.index(issue.line.loser)
     params = core["params"]

@@ -7,14 +7,13 @@ issue's regions that passes to the gainer (0: a freeze on the line, 100: all of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from ceasefire.bargaining.packages import DealContext
-from ceasefire.bargaining.values import deal_value, ratification_margin, shift_support
 from ceasefire.dynamics import WarPaths
-from ceasefire.scenario.compile import CompiledScenario
-from ceasefire.scenario.model import Issue
+from ceasefire.scenario.compile import CompiledScenario, compile_scenario
+from ceasefire.scenario.model import Issue, Option
 
 __all__ = ["LineNet", "line_issue", "line_net_surplus"]
 
@@ -26,82 +25,43 @@ def line_issue(compiled: CompiledScenario) -> Issue | None:
 
 @dataclass(frozen=True)
 class LineNet:
-    """Net surplus ``V - W - m`` of a line at each grid point: ``[grid, actors, draws]``."""
+    """Each party's expected gain from signing a line at ``x``, ``[grid, parties, draws]``.
+
+    The gain of signing over fighting on, r (V - X) - (1 - r_i) a_i, against its
+    equilibrium continuation value (MODELS.md 2.3, 2.5): a party accepts the lines where
+    it is not negative.
+    """
 
     grid: np.ndarray
     net: np.ndarray
 
 
-def line_net_surplus(compiled: CompiledScenario, paths: WarPaths, context: DealContext,
-                     issue: Issue, grid: np.ndarray,
-                     actors: list[str] | None = None) -> LineNet:
-    """Net surplus ``[grid, actors, draws]`` of a line at ``x``, other issues at their default.
+def line_net_surplus(compiled: CompiledScenario, expected: WarPaths, now: Any, issue: Issue,
+                     grid: np.ndarray, parties: list[str]) -> LineNet:
+    """Gains ``[grid, parties, draws]`` of a line at each ``x``, other issues at their default.
 
-    Support for the line's concession is interpolated linearly in ``x`` between the
-    issue's named options (MODELS.md section 6: each concession has its own support).
-    ``actors`` (ids, default all) picks the parties to compute, in that order.
+    ``now`` is the equilibrium's month 0 (:class:`ceasefire.bargaining.equilibrium.Now`).
+    A line at ``x`` concedes what the named line that covers it concedes: its public
+    support, its thresholds (constitutional or not) and its hazard factor are those of
+    the named option with the smallest x at or above it, a step function (MODELS.md 6:
+    each concession has its own support). The scenario's draws are compiled again with
+    the grid's options in place of the named ones (same seed: every other number is the
+    same draw).
     """
     s = compiled.scenario
-    line = issue.line
-    ids = [a.id for a in s.actors]
-    pick = np.array([ids.index(a) for a in (actors or ids)])
-    params = context.params
-    side, discount = params.side[pick], params.discount[pick]
-    war_value, war_cost = context.war_value[pick], context.war_cost[pick]
-    territory_now = context.territory_now[pick]
-    index = {r.id: k for k, r in enumerate(s.regions)}
-    regions = [index[r] for r in line.regions]
-    gainer, loser = s.belligerents.index(line.gainer), s.belligerents.index(line.loser)
-    summit = paths.control[0][regions]
-    area = paths.area_km2[regions]
-    held = summit[:, loser] * area
-    before = np.cumsum(held, axis=0) - held
-    now = paths.control[context.start][regions]
-    value = params.value[pick][:, regions]  # [actors, regions, draws]
+    named = sorted(issue.options, key=lambda o: o.x if o.x is not None else 0.0)
+    xs = np.array([o.x for o in named], dtype=float)
 
-    passing = grid[:, None, None] / 100 * held.sum(0)[None, None]
-    portion = np.clip(passing - before[None], 0, held[None])  # [grid, regions, draws]
-    line_share = summit[None, :, gainer] + portion / np.maximum(area, 1e-12)[None]
-    gained = np.maximum(line_share - now[None, :, gainer], 0)
-    # the gainer's side gains what the loser's side loses: signed values, no big gather
-    sign = np.where(side == gainer, 1.0, np.where(side == loser, -1.0, 0.0))
-    delta = np.einsum("grd,ard->gad", gained, value * sign[:, None, None])
+    def option_at(k: int, x: float) -> Option:
+        cover = named[min(int(np.searchsorted(xs, x - 1e-9)), len(named) - 1)]
+        return cover.model_copy(update={"id": f"x-{k}", "x": float(x), "name": ""})
 
-    defaults = [o for o in (_default_column(context, i) for i in s.issues) if o is not None]
-    flow = sum((context.columns.flow[pick, c] for c in defaults), np.zeros_like(war_value))
-    one_off = sum((context.columns.one_off[pick, c] for c in defaults), np.zeros_like(war_value))
-    log_h = sum((context.columns.log_hazard[c] for c in defaults), np.zeros(compiled.draws))
-    hazard = np.clip(context.base_hazard * np.exp(log_h), 0, 1)
-    v = deal_value(implementation=territory_now[None], territory=territory_now[None] + delta,
-                   flow=flow[None], one_off=one_off[None], war_cost=war_cost[None],
-                   hazard=hazard[None, None], discount=discount[None])
-
-    named = sorted((o.x, o.id) for o in issue.options)
-    xs = np.array([x for x, _ in named])
-    first = context.columns.issue_slices[s.issues.index(issue)].start
-    positions = {o.id: first + k for k, o in enumerate(issue.options)}
-    sup = np.stack([context.columns.support[pick, positions[oid]] for _, oid in named])
-    term_support = _interpolate(grid, xs, sup)
-    support = shift_support(term_support, context.opinion_now[pick][None],
-                            context.opinion_then[pick][None])
-    margin = ratification_margin(params.margin[pick][None], support, war_value[None])
-    return LineNet(grid=grid, net=v - war_value[None] - margin)
-
-
-def _default_column(context: DealContext, issue: Issue) -> int | None:
-    for k, (issue_id, option_id) in enumerate(context.columns.columns):
-        if issue_id == issue.id and option_id == issue.default:
-            return k
-    return None
-
-
-def _interpolate(grid: np.ndarray, xs: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Piecewise-linear interpolation of ``values[len(xs), ...]`` at ``grid`` (flat ends)."""
-    if len(xs) == 1:
-        return np.broadcast_to(values[0][None], (len(grid), *values.shape[1:]))
-    upper = np.clip(np.searchsorted(xs, grid, side="right"), 1, len(xs) - 1)
-    lower = upper - 1
-    span = np.maximum(xs[upper] - xs[lower], 1e-12)
-    weight = np.clip((grid - xs[lower]) / span, 0, 1)
-    weight = weight.reshape(-1, *([1] * (values.ndim - 1)))
-    return values[lower] * (1 - weight) + values[upper] * weight
+    options = [option_at(k, x) for k, x in enumerate(grid)]
+    variant_issue = issue.model_copy(update={"options": options, "default": options[0].id})
+    issues = [variant_issue if i.id == issue.id else i for i in s.issues]
+    variant = s.model_copy(update={"issues": issues, "proposals": []})
+    drawn = compile_scenario(variant, draws=compiled.draws, rng=compiled.seed,
+                             months=compiled.months)
+    values = now.values(drawn, expected, [{issue.id: o.id} for o in options])
+    rows = [now.players.index(p) for p in parties]
+    return LineNet(grid=np.asarray(grid, float), net=values.gain()[:, rows])
