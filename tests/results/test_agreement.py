@@ -81,6 +81,9 @@ def equilibrium(**change) -> Equilibrium:
         ratification=np.ones((named, 3, draws)), hazard=np.full((named, draws), 0.02),
         threats=np.array([0, 2, 0, 1, 0, 0, 3, 0]))
     fields.update(change)
+    months = fields["months"]
+    if fields["continuation"].shape[0] != months:  # one row a month of the window
+        fields["continuation"] = np.zeros((months, 3, fields["signed"].shape[0]))
     return Equilibrium(**fields)
 
 

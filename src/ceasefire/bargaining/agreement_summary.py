@@ -17,7 +17,7 @@ import numpy as np
 from ceasefire.bargaining.outcome import REASONS, Candidate, Equilibrium
 from ceasefire.results.agreement import REFUSAL_REASONS, AgreedPackage, Agreement, Zone
 from ceasefire.results.analyze import TimingEntry
-from ceasefire.results.stats import difference, estimate
+from ceasefire.results.stats import difference, estimate, summary
 from ceasefire.scenario.model import month_label
 
 if TYPE_CHECKING:
@@ -91,7 +91,9 @@ def summarise_agreement(eq: Equilibrium, scenario: Scenario) -> Agreement:
         p_within_12=by(12), p_within_24=by(24), median_month=median,
         packages=packages, plateau=plateau,
         plateau_shares=_shared([named[pid].terms for pid in plateau]),
-        zone=zone, threats=estimate(eq.threats > 0))
+        zone=zone, threats=estimate(eq.threats > 0),
+        continuation={player: {label(t): summary(eq.continuation[t, j]) for t in range(months)}
+                      for j, player in enumerate(eq.players)})
 
 
 def binding_entries(eq: Equilibrium, scenario: Scenario,

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ceasefire.results.records import ActorId, Estimate, Month, Record, Slug
+from ceasefire.results.records import ActorId, Estimate, Month, Record, Slug, Summary
 
 __all__ = ["REFUSAL_REASONS", "AgreedPackage", "Agreement", "Reason", "Zone"]
 
@@ -89,3 +89,7 @@ class Agreement(Record):
     zone: Zone
     threats: Estimate = Field(description=(
         "P(at least one conditional lever is switched on before a deal)."))
+    continuation: dict[ActorId, dict[Month, Summary]] = Field(default_factory=dict, description=(
+        "Each player's continuation value C(t) on its own belief, above the value of "
+        "holding the current line at the current costs for ever, in units of its war-cost "
+        "annuity A (MODELS.md 2.7): what fighting on and bargaining again is worth to it."))
