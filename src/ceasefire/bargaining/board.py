@@ -46,8 +46,9 @@ from ceasefire.scenario.compile import CompiledScenario
 
 __all__ = ["Board", "Claims", "MonthState", "Values"]
 
-COMPLETE = 0.01
-"""A claim is complete while the other side holds at most this share of each region."""
+COMPLETE = 0.01 + 1e-9
+"""A claim is complete while the other side holds at most 1 % of each region (MODELS.md
+2.1; the 1e-9 absorbs the rounding of shares such as 1 - 0.99)."""
 
 
 @dataclass(frozen=True)

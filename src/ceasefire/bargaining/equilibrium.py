@@ -72,6 +72,8 @@ class SolverOptions(Options):
         "Candidate packages per solve: the named proposals plus searched ones (at most 128)."))
     squares: bool = Field(False, description=(
         "Add squared terms of the control and belief features to the regression basis."))
+    horizon: int | None = Field(None, ge=24, le=720, description=(
+        "The solver's horizon T in months (default: the horizon rule of MODELS.md 2.5)."))
 
 
 def solver_horizon(discount: np.ndarray) -> int:
@@ -151,10 +153,11 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
         [Candidate(p.id, p.terms, False) for p in s.proposals]
         + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
     terms = [dict(c.terms) for c in candidates]
-    horizon = solver_horizon(np.stack([compiled.get(f"actors.{p}.discount_factor")
-                                       for p in game.players]))
     window = s.horizon_months
     keep = max(window, START_MONTHS)
+    horizon = max(options.horizon or solver_horizon(
+        np.stack([compiled.get(f"actors.{p}.discount_factor") for p in game.players])),
+        keep + 1)  # T past the reporting window
     tell("fitting paths", 0.0)
     fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell)
     tell("forward pass", 0.8)
