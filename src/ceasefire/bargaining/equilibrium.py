@@ -634,7 +634,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     chooser = np.cumsum(game.proposer_p)
     proposer = np.minimum(np.searchsorted(chooser, rng.random((window, n)) * chooser[-1],
                                           side="right"), len(chooser) - 1)
-    u_ratify, u_collapse = rng.random((window, n)), rng.random(n)
+    u_ratify, u_collapse = rng.random((window, n)), rng.random((window, n))
     starts = {lever: np.full(n, NEVER) for lever, _ in game.threats}
     rows = np.arange(n)
     while True:
@@ -642,25 +642,36 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
         paths = simulate_war(forward, noise=True)
         at = _setting(compiled, expected, game, terms, forward, paths, 1, options.squares)
         signed, package, who = np.full(n, -1), np.full(n, -1), np.full(n, -1)
+        collapsed = np.full(n, -1)
         hazard = np.zeros(n)
+        holding = np.zeros(n, dtype=bool)
+        force = np.zeros((window, n), dtype=bool)
         fired = {lever: np.full(n, NEVER) for lever, _ in game.threats}
         stale = np.zeros(n, dtype=bool)
         continuation = np.zeros((window, len(game.players), n))
         for t in range(window):
+            # a deal signed before this month collapses at its monthly hazard; bargaining
+            # then resumes (MODELS.md 2.2), on the war's state of the path
+            ends = holding & (u_collapse[t] < hazard)
+            collapsed = np.where(ends & (collapsed < 0), t, collapsed)
+            holding &= ~ends
             m = _month(game, at, fits[t], t, game.weighting)
             continuation[t] = m.predicted
-            live = (signed < 0) & ~stale
+            live = ~holding & ~stale
             for q, offer in enumerate(_offers(m, game)):
                 mine = live & (proposer[t] == q)
                 agreed = mine & (offer.package >= 0) & ~offer.tabled
                 r = m.values.ratify[np.maximum(offer.package, 0), rows]
                 done = agreed & (u_ratify[t] < r)
-                signed[done], package[done], who[done] = t, offer.package[done], q
+                first = done & (signed < 0)
+                signed[first], package[first], who[first] = t, offer.package[first], q
                 hazard[done] = m.values.hazard[offer.package[done], rows[done]]
+                holding |= done
                 for lever, target in game.threats:
                     fire = (mine & offer.refuses[target] & forward.lever_active[lever]
                             & (starts[lever] == NEVER))
                     fired[lever] = np.where(fire & (fired[lever] == NEVER), t, fired[lever])
+            force[t] = holding
             stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
         if not any(np.any(f < NEVER) for f in fired.values()):
             break
@@ -668,11 +679,6 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
             first = np.min(np.stack(list(fired.values())), axis=0)
             now = (fired[lever] < NEVER) & (fired[lever] == first)
             starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
-    with np.errstate(divide="ignore"):  # h = 0: the deal never collapses
-        gap = np.ceil(np.log(u_collapse) / np.log1p(-np.minimum(hazard, 1 - 1e-12)))
-    gap = np.where(hazard > 0, gap, np.inf)
-    end = signed + np.maximum(gap, 1)
-    collapsed = np.where((signed >= 0) & (end < window), end, -1).astype(int)
     threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))
                   .astype(int) for lever in starts) if starts else np.zeros(n, dtype=int)
     named_at = _setting(compiled, expected, game, terms[:named], forward, paths, 1,
@@ -687,6 +693,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
         players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
         candidates=candidates, solver_horizon=horizon, fitting_paths=options.fitting_paths,
         months=window, signed=signed, package=package, proposer=who, collapsed=collapsed,
+        force=force,
         continuation=continuation, accept=scored["accept"] if scored else _empty(game, n),
         reasons=scored["reasons"] if scored else _empty(game, n).astype(np.int8),
         required=at.board.required[:named], zone_own=_zone(own), zone_common=_zone(common),

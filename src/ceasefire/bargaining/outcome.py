@@ -55,8 +55,12 @@ class Equilibrium:
     package, proposer
         ``[draws]`` index of the signed candidate and of its proposer (-1 if none).
     collapsed
-        ``[draws]`` month in which the signed deal collapses, -1 if it holds through the
-        window (or none was signed).
+        ``[draws]`` month in which the first signed deal collapses, -1 if it holds through
+        the window (or none was signed). After a collapse bargaining resumes, and a
+        later deal may be signed.
+    force
+        ``[months, draws]`` whether a deal (the first or a later one) is in force at the
+        end of each month; ``None``: derived from ``signed`` and ``collapsed``.
     continuation
         ``[months, players, draws]`` each player's continuation value C_j(t) on its own
         belief, relative to its value of the war at the current line (u_j / (1 - delta_j))
@@ -111,6 +115,7 @@ class Equilibrium:
     surplus: np.ndarray | None = None
     margin: np.ndarray | None = None
     now: Any = None
+    force: np.ndarray | None = None
 
     @property
     def draws(self) -> int:
@@ -124,6 +129,8 @@ class Equilibrium:
 
     def in_force(self) -> np.ndarray:
         """``[months, draws]`` whether a signed deal holds at the end of each month."""
+        if self.force is not None:
+            return self.force
         t = np.arange(self.months)[:, None]
         held = (self.collapsed[None] < 0) | (self.collapsed[None] > t)
         return self.signed_by() & held
