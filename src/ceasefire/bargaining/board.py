@@ -34,6 +34,7 @@ Putnam, R. (1988) Diplomacy and domestic politics: the logic of two-level games.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -160,6 +161,12 @@ class Board:
                                     for r in self.regions]) for p in players])
         self.value = value  # [J, regions, N]
         self._packages(packages)
+
+    def with_packages(self, packages: Sequence[Mapping[str, str]]) -> Board:
+        """The same board (columns, claims, draws) with other candidate packages."""
+        other = copy.copy(self)
+        other._packages(packages)
+        return other
 
     def _tile(self, x: np.ndarray) -> np.ndarray:
         return np.tile(np.asarray(x, dtype=float), self.copies) if self.copies > 1 else x

@@ -38,7 +38,7 @@ import numpy as np
 from pydantic import Field
 
 from ceasefire.bargaining.board import Board, MonthState, Values
-from ceasefire.bargaining.candidates import candidate_packages
+from ceasefire.bargaining.candidates import candidate_packages, refine
 from ceasefire.bargaining.outcome import Candidate, Equilibrium
 from ceasefire.bargaining.packages import deal_control
 from ceasefire.bargaining.regression import Fit, fit
@@ -72,6 +72,9 @@ class SolverOptions(Options):
         "Candidate packages per solve: the named proposals plus searched ones (at most 128)."))
     squares: bool = Field(False, description=(
         "Add squared terms of the control and belief features to the regression basis."))
+    refine: bool = Field(True, description=(
+        "Refine the searched candidates against a quick first solve (on at most 500 "
+        "draws, one fitting path): local maxima of each proposer's objective."))
     horizon: int | None = Field(None, ge=24, le=720, description=(
         "The solver's horizon T in months (default: the horizon rule of MODELS.md 2.5)."))
 
@@ -147,8 +150,10 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
     s = compiled.scenario
     game = _game(compiled, expected)
     named = [dict(p.terms) for p in s.proposals]
-    packages = candidate_packages(compiled, expected, game.players, game.annuity,
-                                  limit=max(options.candidates, len(named)))
+    limit = max(options.candidates, len(named))
+    packages = candidate_packages(compiled, expected, game.players, game.annuity, limit=limit)
+    if options.refine and len(named) < limit and s.issues:
+        packages = _refined(compiled, expected, game, named, packages, limit, options)
     candidates = tuple(
         [Candidate(p.id, p.terms, False) for p in s.proposals]
         + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
@@ -166,6 +171,42 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
 
 
 # --- setting up ---------------------------------------------------------------------------
+
+
+REFINE_DRAWS = 500
+"""Outer draws of the quick first solve that refines the candidates."""
+
+
+def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
+             named: list[dict[str, str]], searched: list[dict[str, str]], limit: int,
+             options: SolverOptions) -> list[dict[str, str]]:
+    """Candidates that are local maxima of each proposer's objective at month 0.
+
+    A quick solve (the first draws, one fitting path, the first searched candidates)
+    gives each party's continuation value; from each named proposal and the first
+    searched packages, coordinate ascent finds the packages each proposer (and the Nash
+    product) prefers among those the others accept. They come first, then the rest of
+    the searched ones, up to ``limit``.
+    """
+    draws = min(compiled.draws, REFINE_DRAWS)
+    sub = compiled.subset(draws)
+    quick = solve(sub, simulate_war(sub, noise=False), options.model_copy(
+        update={"fitting_paths": 1, "refine": False}))
+    now = quick.now
+    board = Board(sub, now.players, named or searched[:1], expected.control[0][..., :draws],
+                  expected.area_km2[..., :draws])
+    starts = named + searched[:max(0, 8 - len(named))]
+    found = refine(board, lambda b: b.values(now.state, now.own, now.annuity), starts,
+                   game.proposer_player)
+    s = compiled.scenario
+    keys = {tuple(p.get(i.id, i.default) for i in s.issues) for p in named}
+    out = []
+    for p in found + searched:
+        key = tuple(p.get(i.id, i.default) for i in s.issues)
+        if key not in keys:
+            keys.add(key)
+            out.append(p)
+    return out[:limit - len(named)]
 
 
 def _game(compiled: CompiledScenario, expected: WarPaths) -> _Game:
