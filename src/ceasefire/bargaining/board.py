@@ -160,6 +160,16 @@ class Board:
         value = np.stack([np.stack([tile(compiled.get(f"regions.{r}.value.{p}"))
                                     for r in self.regions]) for p in players])
         self.value = value  # [J, regions, N]
+        self.conceded_columns = (np.maximum(-self.flow, 0) / (1 - self.discount[:, None])
+                                 + np.maximum(-self.once, 0))  # [J, C, N]
+        columns = [o for i in s.issues for o in i.options]
+        self.delivered_columns = np.array([[p in o.delivered_by for o in columns]
+                                           for p in players], dtype=bool).reshape(
+            len(players), len(columns))  # [J, C]
+        moved_by = {c: set(regions) for c, regions, _ in self.moves}
+        self.claim_cover = [np.array([[int(r) in moved_by.get(c, ()) for r in regions]
+                                      for c in range(self.columns)], dtype=bool).reshape(
+            self.columns, len(regions)) for regions in self.claims.regions]  # [C, R_k]
         self._packages(packages)
 
     def with_packages(self, packages: Sequence[Mapping[str, str]]) -> Board:
@@ -251,59 +261,42 @@ class Board:
     # --- packages ----------------------------------------------------------------------
 
     def _packages(self, packages: Sequence[Mapping[str, str]]) -> None:
-        """The candidates' constant parts: sums of their columns, supports, vetoes."""
+        """The candidates' constant parts: sums of their columns, supports, vetoes.
+
+        Everything is gathered through the package index ``[P, issues]``, so a chunk of a
+        large deal space costs array operations only.
+        """
         s = self.scenario
         index = package_index(s, packages)
         self.index = index
-        incidence = np.zeros((len(index), self.columns))
-        for p, chosen in enumerate(index):
-            incidence[p, chosen] = 1.0
+        P = len(index)
+        incidence = np.zeros((P, self.columns))
+        np.put_along_axis(incidence, index, 1.0, axis=1)
         self.incidence = incidence
-        self.package_flow = np.einsum("pc,jcn->pjn", incidence, self.flow)
-        self.package_once = np.einsum("pc,jcn->pjn", incidence, self.once)
-        self.enforcement = -np.einsum("pc,cn->pn", incidence, self.log_hazard)
-        self.package_relief = np.minimum(np.einsum("pc,cn->pn", incidence, self.relief), 1.0)
-        self.package_shift = np.einsum("pc,bcn->pbn", incidence, self.shift)
+        flat = self.incidence
+        self.package_flow = np.einsum("pc,jcn->pjn", flat, self.flow)
+        self.package_once = np.einsum("pc,jcn->pjn", flat, self.once)
+        self.enforcement = -(flat @ self.log_hazard)
+        self.package_relief = np.minimum(flat @ self.relief, 1.0)
+        self.package_shift = np.einsum("pc,bcn->pbn", flat, self.shift)
         # the least supported ordinary and constitutional concession of each belligerent
-        lowest = np.full((2, len(index), len(self.belligerents), self.support.shape[-1]),
-                         np.inf)
-        for p, chosen in enumerate(index):
-            for b in range(len(self.belligerents)):
-                for kind in (0, 1):
-                    cols = [c for c in chosen if self.constitutional[b, c] == bool(kind)]
-                    if cols:
-                        lowest[kind, p, b] = self.support[b, cols].min(axis=0)
-        self.lowest_support = lowest
-        self.finite_support = np.isfinite(lowest)
-        base = np.clip(np.where(self.finite_support, lowest, 0.5), 1e-9, 1 - 1e-9)
+        chosen = self.support[:, index]  # [B, P, issues, N]
+        kinds = self.constitutional[:, index]  # [B, P, issues]
+        lowest = np.stack([np.where((kinds == bool(kind))[..., None], chosen, np.inf).min(2)
+                           for kind in (0, 1)])
+        self.lowest_support = lowest.swapaxes(1, 2)  # [kind, P, B, N]
+        self.finite_support = np.isfinite(self.lowest_support)
+        base = np.clip(np.where(self.finite_support, self.lowest_support, 0.5), 1e-9,
+                       1 - 1e-9)
         self.lowest_logit = np.log(base / (1 - base))
         self.concedes = [bool(self.finite_support[kind].any()) for kind in (0, 1)]
-        conceded = np.maximum(-self.flow, 0) / (1 - self.discount[:, None]) + np.maximum(
-            -self.once, 0)
-        self.conceded = np.einsum("pc,jcn->pjn", incidence, conceded)
-        actors = [a.id for a in s.actors]
-        veto = {a.id: a.veto for a in s.actors}
-        delivered = np.zeros((len(index), len(self.players)), dtype=bool)
-        columns = [(i, o) for i in s.issues for o in i.options]
-        for p, chosen in enumerate(index):
-            for c in chosen:
-                for a in columns[c][1].delivered_by:
-                    if a in self.players:
-                        delivered[p, self.players.index(a)] = True
-        required = np.array([[veto[a] == "all" or (veto[a] == "terms" and delivered[p, j])
-                              for j, a in enumerate(self.players)] for p in range(len(index))],
-                            dtype=bool).reshape(len(index), len(self.players))
-        self.required = required
-        del actors
+        self.conceded = np.einsum("pc,jcn->pjn", flat, self.conceded_columns)
+        delivered = self.delivered_columns[:, index].any(axis=2).T  # [P, J]
+        veto = np.array([s.actor(a).veto for a in self.players])
+        self.required = (veto == "all")[None] | ((veto == "terms")[None] & delivered)
         # the claim regions each package's moving options cover
-        moved_by = {c: regions for c, regions, _ in self.moves}
-        self.uncovered = []
-        for regions in self.claims.regions:
-            cover = np.zeros((len(index), len(regions)), dtype=bool)
-            for p, chosen in enumerate(index):
-                hit = {r for c in chosen for r in moved_by.get(c, [])}
-                cover[p] = [r in hit for r in regions]
-            self.uncovered.append((~cover).astype(float))
+        self.uncovered = [(~self.claim_cover[k][index].any(axis=1)).astype(float)
+                          for k in range(len(self.claims.regions))]
 
     # --- one month ---------------------------------------------------------------------
 
