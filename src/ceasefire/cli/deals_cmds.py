@@ -146,18 +146,30 @@ def _render(console: Console, document: dict[str, Any]) -> None:
         f": deals signed {document['start']}; {space['evaluated']:,} packages evaluated of "
         f"{space['size']:,} ({space['method']}), {document['draws']:,} draws, seed "
         f"{document['seed']}"))
-    if space["method"] != "enumerated":
+    if space["method"] != "enumerated" or (space.get("draws") or document["draws"]) < document[
+            "draws"]:
         console.print(Text.assemble(("note:", "yellow"), " ", clean(space["note"])))
     zone, frontier = document["zone"], document["frontier"]
-    console.print(text(f"zone of agreement (P(all veto players accept) >= "
-                       f"{document['p_star']:g}): {zone['size']:,} packages; Pareto frontier "
+    common_zone = ("" if zone.get("size_common") is None else
+                   f" ({zone['size_common']:,} on the analyst's common belief)")
+    console.print(text(f"zone of agreement (every veto player accepts against its equilibrium "
+                       f"continuation value, with P >= {document['p_star']:g}): "
+                       f"{zone['size']:,} packages{common_zone}; Pareto frontier "
                        f"of {', '.join(frontier['parties'])}: {frontier['size']:,} packages"))
+    agreed = document.get("agreed")
+    if agreed is not None:
+        p = agreed["p_signed"]
+        listed = "; ".join(f"{clean(a['id'])} {100 * a['p']['p']:.1f}%"
+                           for a in agreed["packages"][:3]) or "none"
+        common.hanging(console, "agreed ", f"on the solver's paths within "
+                       f"{agreed['months']} months: {_pct(p)} ({listed})")
     # the text shows the parties with a veto somewhere; the JSON and the export hold every actor
     veto = document["veto"]
     actors = [a for a in document["actors"] if veto[a] != "none"] or list(document["actors"])
     console.print(Text("per package: P(all veto players accept) ± standard error; then each "
-                       "party's P(accept) and its expected surplus (deal minus war, in "
-                       "value units); · no stake: not a veto player for that package",
+                       "party's P(accept) and its expected surplus (V - X: the deal minus "
+                       "fighting on and bargaining again, in its own value units); · no "
+                       "stake: not a veto player for that package",
                        style="dim"))
 
     def block(name: str, s: dict[str, Any], terms: str) -> None:

@@ -1,4 +1,4 @@
-"""The deal space: every package, the zone of agreement, the frontier, the solutions.
+"""The deal space: every package scored against the equilibrium, the zone, the solutions.
 
 Also the most robust package and the nearest acceptable variants of a proposal
 (DESIGN.md sections 5 and 9.10).
@@ -14,6 +14,7 @@ from ceasefire.deals.evaluate import (
 )
 from ceasefire.deals.explore import DealOptions, explore_deals, package_summary
 from ceasefire.deals.pareto import combine_fronts, dominated_by, pareto_front
+from ceasefire.deals.score import score_draws, score_packages, subset_now
 from ceasefire.deals.search import (
     Choice,
     admissible,
@@ -49,7 +50,10 @@ __all__ = [
     "nearest_acceptable",
     "package_summary",
     "pareto_front",
+    "score_draws",
+    "score_packages",
     "solve",
+    "subset_now",
     "value_coefficients",
     "zone_of_agreement",
 ]

@@ -1,4 +1,8 @@
-"""Vectorised acceptance of every package of the space, for every party and draw.
+"""Version 1: vectorised acceptance of every package against war forever (DealContext).
+
+``deals`` no longer uses this kernel (it scores packages against the equilibrium, see
+:mod:`ceasefire.deals.score`); it stays for the version-1 valuation
+(:func:`ceasefire.bargaining.valuation_context`) and its tests and benchmark.
 
 Within a *class* of packages that agree on the options of the issues that change the
 deal's hazard, a package's value is additive over its options (MODELS.md section 2):
@@ -73,10 +77,16 @@ class SpaceValues:
     required
         ``[P, actors]`` whether the actor's veto applies to the package.
     robust
-        ``[P]`` the ``quantile`` of the smallest relative net surplus
-        ``(V - W - m) / |W|`` over the required veto players, or None if not computed.
+        ``[P]`` the ``quantile`` over draws of the smallest relative net surplus over the
+        required veto players, or None if not computed (``deals``: the gain of signing
+        over fighting on in units of the war-cost annuity A, see
+        :func:`ceasefire.deals.score.score_packages`; the version-1 kernel below:
+        ``(V - W - m) / |W|``).
     draws
         Number of draws.
+    common_count
+        ``[P]`` draws in which every required veto player accepts on the analyst's
+        (common) belief, or None (the version-1 kernel has one belief).
     """
 
     codes: np.ndarray
@@ -87,6 +97,7 @@ class SpaceValues:
     robust: np.ndarray | None
     draws: int
     quantile: float | None
+    common_count: np.ndarray | None = None
 
     @property
     def p_accept(self) -> np.ndarray:
@@ -97,6 +108,11 @@ class SpaceValues:
     def p_all(self) -> np.ndarray:
         """P(every required veto player accepts) ``[P]``."""
         return self.all_count / self.draws
+
+    @property
+    def p_common(self) -> np.ndarray | None:
+        """P(every required veto player accepts) on the analyst's belief ``[P]``, or None."""
+        return None if self.common_count is None else self.common_count / self.draws
 
 
 @dataclass(frozen=True)

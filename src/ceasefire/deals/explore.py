@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field
 
-from ceasefire.bargaining import valuation_context, veto_codes
-from ceasefire.deals.beyond import frontier_packages
-from ceasefire.deals.evaluate import SpaceValues, evaluate_options, evaluate_space
+from ceasefire.bargaining.agreement_summary import summarise_agreement
+from ceasefire.bargaining.equilibrium import SolverOptions
+from ceasefire.bargaining.equilibrium import solve as solve_equilibrium
+from ceasefire.bargaining.outcome import Equilibrium
+from ceasefire.deals.evaluate import SpaceValues
+from ceasefire.deals.score import CELLS, PACKAGE_DRAWS, score_draws, score_packages, subset_now
 from ceasefire.deals.search import (
     Choice,
     frontier,
@@ -27,6 +30,7 @@ from ceasefire.errors import InputError, ModelError
 from ceasefire.options import Options
 from ceasefire.results import DealsResult, LikelySettlement, Package, ScenarioMeta
 from ceasefire.results.deals import (
+    Agreed,
     Cloud,
     Frontier,
     Gain,
@@ -56,16 +60,14 @@ class DealOptions(Options):
     near: tuple[str, ...] | None = Field(None, description=(
         "Proposal ids whose nearest acceptable variants are listed (default: all)."))
     cap: int = Field(DEFAULT_CAP, ge=1, description=(
-        "Packages enumerated at most; past it, only the belligerents' Pareto frontier is "
-        "searched (exactly), and the result says so."))
-    dtype: Literal["float32", "float64"] = Field("float32", description=(
-        "float32 (fast) or float64 (exact to the per-package evaluation)."))
+        "Feasible packages scored at most; past it, a fixed-seed sample of this many is "
+        "scored, and the result says so."))
+    space_draws: int | None = Field(None, ge=1, le=100_000, description=(
+        "Draws every package is scored on (default: all, or the first 20,000,000 / "
+        "packages, at least 100, when the space is large); the agreed packages use all."))
     quantile: float = Field(0.1, ge=0, le=1, description=(
         "Quantile of the robust score (the worst case over draws)."))
     workers: int = Field(1, ge=1, le=64, description="Threads over chunks of packages.")
-    every_actor: bool = Field(False, description=(
-        "Count the acceptance of actors without a veto too (default: only the veto "
-        "players', which decide)."))
 
 _FRONTIER_LISTED = 200
 """Frontier packages listed in the summary at most (the size is always given)."""
@@ -101,8 +103,15 @@ def _finite(x: float) -> float | None:
 
 
 def explore_deals(compiled: CompiledScenario, expected: WarPaths,
-                  options: DealOptions | None = None) -> DealsResult:
-    """Evaluate every package of the scenario's declared space (DESIGN.md section 9.10).
+                  options: DealOptions | None = None, *,
+                  equilibrium: Equilibrium | None = None) -> DealsResult:
+    """Score every package of the declared space against the equilibrium (DESIGN.md 9.10, 19).
+
+    A veto player accepts a package signed now when its expected gain of signing over
+    fighting on and bargaining again, ``r (V - X) - (1 - r_j) a_j``, is not negative, on
+    its own belief (MODELS.md 2.5); the zone is the packages every veto player accepts
+    with probability at least p*. The packages actually agreed on the solver's paths are
+    reported beside (``agreed``).
 
     Parameters
     ----------
@@ -111,19 +120,26 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
     expected
         The noise-free war paths of ``compiled``, on which the parties form expectations.
     options
-        The start month, p*, the listing sizes, the cap, the float type, the robust
+        p*, the listing sizes, the cap, the draws the space is scored on, the robust
         quantile and the worker threads (see :class:`DealOptions`).
+    equilibrium
+        The solver's equilibrium on these draws (``analyze`` passes its own); solved
+        here when None or when its draws are not ``compiled``'s.
     """
     options = options or DealOptions()
     scenario = compiled.scenario
     draws, start, p_star, cap = compiled.draws, options.start, options.p_star, options.cap
-    dtype = np.dtype(options.dtype).type
-    quantile, workers, every_actor = options.quantile, options.workers, options.every_actor
+    quantile, workers = options.quantile, options.workers
     clock: dict[str, float] = {}
     t0 = time.perf_counter()
     if not scenario.issues:
         raise ModelError(f"scenario {scenario.id!r} declares no issues, so it has no deal "
                          "space; fix: add issues with options to the scenario")
+    if start != 0:
+        raise InputError(f"start month {start}: the deal space is scored for deals signed now "
+                         "(month 0) against the equilibrium continuation values; allowed: 0; "
+                         "fix: drop --start-month (analyze's timing scores the named "
+                         "proposals in months 0..12)")
     space = deal_space(scenario)
     known = [p.id for p in scenario.proposals]
     near = known if options.near is None else list(options.near)
@@ -132,29 +148,38 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         raise InputError(f"--near: unknown proposal {', '.join(map(repr, unknown))}; "
                          f"known proposals of {scenario.id}: {', '.join(known) or 'none'}; "
                          "fix: use one of these ids")
-    searched = space.size > cap
-    context = valuation_context(compiled, expected, start)
-    veto = veto_codes(scenario)
+    feasible = sum(len(c) for _, c in space.chunks(1 << 16))
+    sampled = feasible > cap
     clock["setup"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    parties = [k for k, a in enumerate(scenario.actors) if a.role == "belligerent"]
-    if searched:  # past the cap: only the belligerents' Pareto frontier, found exactly
-        found = frontier_packages(context, veto, space, parties)
-        found = found[np.argsort(space.encode(found), kind="stable")]
-        values = evaluate_options(context, veto, space, found, dtype=dtype, quantile=None,
-                                  workers=workers, every_actor=every_actor)
+    eq = equilibrium
+    if eq is None or eq.draws != draws or eq.now is None:
+        eq = solve_equilibrium(compiled, expected, SolverOptions())
+    clock["equilibrium"] = time.perf_counter() - t1
+
+    t1 = time.perf_counter()
+    scored = score_draws(min(feasible, cap), draws, options.space_draws)
+    now = eq.now if scored == draws else subset_now(eq.now, scored)
+    sub_compiled = compiled if scored == draws else compiled.subset(scored)
+    sub_expected = expected if scored == draws else _first(expected, scored)
+    rows = max(64, CELLS // max(len(eq.now.players) * scored, 1))
+    if sampled:  # past the cap: a fixed-seed sample of the feasible packages
+        chosen = _sample(space, feasible, cap)
+        parts = (chosen[k:k + rows] for k in range(0, len(chosen), rows))
     else:
-        values = evaluate_space(context, veto, space, dtype=dtype, quantile=None,
-                                workers=workers, every_actor=every_actor)
-    values = _with_robust(context, veto, space, values, dtype=dtype, quantile=quantile,
-                          workers=workers, every_actor=every_actor)
+        parts = (c for _, c in space.chunks(rows))
+    values = score_packages(now, sub_compiled, sub_expected, space, parts, quantile=quantile,
+                            workers=workers, canonical=True)
     clock["evaluate"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
     actors = tuple(a.id for a in scenario.actors)
+    parties = [k for k, a in enumerate(scenario.actors) if a.role == "belligerent"]
     decoded = space.decode(values.codes)
-    war_abs = np.abs(context.war_value).mean(axis=1)
+    annuity = np.ones(len(actors))
+    columns = [actors.index(p) for p in eq.now.players]
+    annuity[columns] = eq.now.annuity.mean(axis=1)
 
     def summary(row: int) -> dict[str, Any]:
         return package_summary(space, values, row, actors, decoded[row])
@@ -163,11 +188,12 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         return PackageSolution(package=None if c.row is None else summary(c.row),
                                score=c.score, blockers=list(c.blocking))
 
-    choices = solve(values, actors, parties, war_abs)
+    choices = solve(values, actors, parties, annuity)
     likely = likely_settlement(values, parties)
     choices["most-robust"] = most_robust(values)
     order = np.lexsort((values.codes, -values.all_count))[:options.top]
     zone = zone_of_agreement(values, p_star)
+    zone_common = np.flatnonzero(values.p_common >= p_star)
     front = frontier(values, parties)
     front = front[np.lexsort((values.codes[front], -values.all_count[front]))]
 
@@ -178,19 +204,23 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         code = int(space.encode(chosen[None])[0])
         if code in rows_by_code:
             proposals[proposal.id] = summary(rows_by_code[code])
-        else:  # an infeasible proposal is still scored, and flagged
-            own = evaluate_options(context, veto, space, chosen[None], dtype=dtype,
-                                   quantile=quantile)
+        else:  # infeasible or not sampled: still scored, and an infeasible one flagged
+            own = score_packages(now, sub_compiled, sub_expected, space, chosen[None],
+                                 quantile=quantile)
             proposals[proposal.id] = package_summary(space, own, 0, actors, chosen).model_copy(
-                update={"infeasible": True})
+                update={"infeasible": not bool(space.feasible(chosen[None])[0])})
         if proposal.id in near:
             found = nearest_acceptable(decoded, chosen, values, p_star=p_star)
             nearest[proposal.id] = {str(d): [_variant(summary(r), proposals[proposal.id])
                                              for r in rows] for d, rows in found.items()}
+    agreement = summarise_agreement(eq, scenario)
     clock["answers"] = time.perf_counter() - t2
     clock["total"] = time.perf_counter() - t0
     named = {tuple(sorted(p.terms.items())): p.id for p in scenario.proposals}
     likely_package = None if likely.row is None else summary(likely.row)
+    fewer = (f"; scored on the first {scored:,} of {draws:,} draws (packages x draws kept "
+             f"under {PACKAGE_DRAWS:,}; the agreed packages use every draw)"
+             if scored < draws else "")
     result = DealsResult(
         scenario=ScenarioMeta.of(scenario), seed=compiled.seed, draws=draws, start_month=start,
         start=month_label(scenario.as_of, start), p_star=p_star, actors=list(actors),
@@ -199,12 +229,15 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         space=Space(
             issues=dict(zip(space.issues, map(list, space.options), strict=True)),
             size=space.size, evaluated=len(values.codes),
-            method="searched" if searched else "enumerated",
-            note=(f"{space.size:,} packages exceed the cap of {cap:,}: only the "
-                  "belligerents' Pareto frontier of expected surpluses was searched "
-                  "(exactly) and evaluated; every answer is over those packages")
-            if searched else "every feasible package was evaluated"),
-        zone=Zone(size=len(zone), share=len(zone) / max(len(values.codes), 1)),
+            method="sampled" if sampled else "enumerated", draws=scored,
+            note=(f"{feasible:,} feasible packages exceed the cap of {cap:,}: a fixed-seed "
+                  f"sample of {cap:,} was scored against the equilibrium continuation "
+                  "values; every answer is over those packages" if sampled else
+                  "every feasible package was scored against the equilibrium "
+                  "continuation values") + fewer),
+        zone=Zone(size=len(zone), share=len(zone) / max(len(values.codes), 1),
+                  size_common=len(zone_common),
+                  share_common=len(zone_common) / max(len(values.codes), 1)),
         likely_settlement=None if likely_package is None else LikelySettlement(
             proposal=named.get(tuple(sorted(likely_package.changes.items()))),
             terms=likely_package.terms, p_all_veto_accept=likely_package.p_all_veto_accept,
@@ -214,9 +247,33 @@ def explore_deals(compiled: CompiledScenario, expected: WarPaths,
         frontier=Frontier(parties=[actors[k] for k in parties], size=len(front),
                           packages=[summary(int(r)) for r in front[:_FRONTIER_LISTED]]),
         cloud=_cloud(space, values, decoded, actors, parties),
-        settings=Settings(dtype=np.dtype(dtype).name, quantile=quantile),
+        agreed=Agreed(draws=eq.draws, months=eq.months,
+                      p_signed=agreement.by_month[max(agreement.by_month)]
+                      if agreement.by_month else {"p": 0.0, "se": 0.0},
+                      packages=agreement.packages, zone_own=agreement.zone.own,
+                      zone_common=agreement.zone.common),
+        settings=Settings(dtype="float64", quantile=quantile),
         run={"wall_s": clock, "workers": workers})
-    return result.with_per_draw({"values": values, "space": space})
+    return result.with_per_draw({"values": values, "space": space, "equilibrium": eq})
+
+
+def _first(expected: WarPaths, draws: int) -> Any:
+    """The expected paths' arrays that scoring reads, on the first ``draws`` draws."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(control=expected.control[..., :draws],
+                           area_km2=expected.area_km2[..., :draws])
+
+
+def _sample(space: DealSpace, feasible: int, cap: int) -> np.ndarray:
+    """A fixed-seed sample of ``cap`` of the ``feasible`` packages, in package order."""
+    keep = np.sort(np.random.default_rng(0).choice(feasible, cap, replace=False))
+    out, seen = [], 0
+    for _, options in space.chunks(1 << 16):
+        inside = keep[(keep >= seen) & (keep < seen + len(options))] - seen
+        out.append(options[inside])
+        seen += len(options)
+    return np.concatenate(out) if out else np.zeros((0, len(space.issues)), dtype=np.int64)
 
 
 def _plateau(space: DealSpace, values: SpaceValues, decoded: np.ndarray,
@@ -255,30 +312,6 @@ def _cloud(space: DealSpace, values: SpaceValues, decoded: np.ndarray,
                  p_all_veto_accept=[float(p) for p in values.p_all[rows]],
                  frontier=np.isin(rows, front).tolist(),
                  labels=[space.describe(o)[:200] for o in decoded[rows]])
-
-
-def _with_robust(context: Any, veto: np.ndarray, space: DealSpace, values: SpaceValues, *,
-                 dtype: type, quantile: float, workers: int, every_actor: bool,
-                 ) -> SpaceValues:
-    """Add the robust score where it can decide the most robust package (exact).
-
-    A package whose ``quantile`` of the least relative net surplus is >= 0 has every
-    veto player accepting in all but ``floor(quantile (n - 1))`` draws; so when some
-    packages reach that count, the most robust package is among them and the score is
-    computed for them only (NaN elsewhere: below zero). Otherwise it is computed for all.
-    """
-    from dataclasses import replace
-
-    kth = int(np.floor(quantile * (values.draws - 1)))
-    candidates = np.flatnonzero(values.all_count >= values.draws - kth)
-    if len(candidates) == 0:
-        candidates = np.arange(len(values.codes))
-    scored = evaluate_options(context, veto, space, space.decode(values.codes[candidates]),
-                              dtype=dtype, quantile=quantile, workers=workers,
-                              every_actor=every_actor)
-    robust = np.full(len(values.codes), np.nan)
-    robust[candidates] = scored.robust
-    return replace(values, robust=robust, quantile=quantile)
 
 
 def _variant(package: Package, proposal: Package) -> Variant:

@@ -88,7 +88,8 @@ def solve(values: SpaceValues, actors: tuple[str, ...], parties: list[int],
         Columns the solutions run over (the belligerents, DESIGN.md section 9.7); other
         veto players only constrain the admissible set.
     war_value
-        ``[actors]`` expected |W| for the egalitarian normalisation.
+        ``[actors]`` the egalitarian normalisation: ``deals`` passes each actor's mean
+        war-cost annuity A (MODELS.md 3; no quantity is scaled by |W|).
 
     References
     ----------
@@ -140,9 +141,9 @@ def plateau(values: SpaceValues, row: int, z: float = 2.0) -> np.ndarray:
 def most_robust(values: SpaceValues) -> Choice:
     r"""The package with the best worst case over draws.
 
-    The highest ``quantile`` over draws of :math:`\min_i (V_i - W_i - m_i)/|W_i|` over
-    the required veto players (ties by P(all accept)); non-negative means every veto
-    player accepts in all but that share of draws.
+    The highest ``quantile`` over draws of the least gain of signing over the required
+    veto players, :math:`\min_j [r (V_j - X_j) - (1 - r_j) a_j] / A_j` (ties by P(all
+    accept)); non-negative means every veto player accepts in all but that share of draws.
     """
     if values.robust is None or len(values.codes) == 0:
         return Choice("most-robust", None, None)

@@ -18,8 +18,8 @@ from ceasefire.scenario.model import Scenario
 
 __all__ = ["DEFAULT_CAP", "DealSpace", "deal_space"]
 
-DEFAULT_CAP = 10**7
-"""Packages enumerated at most (DESIGN.md section 9.10)."""
+DEFAULT_CAP = 500_000
+"""Feasible packages scored at most; past it, a fixed-seed sample (DESIGN.md 9.10)."""
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ceasefire.errors import InputError
+from ceasefire.results.agreement import AgreedPackage
 from ceasefire.results.base import Result
 from ceasefire.results.records import ActorId, Estimate, LikelySettlement, Month, Record, Slug
 
-__all__ = ["Cloud", "DealsResult", "Package", "PackageSolution", "Variant"]
+__all__ = ["Agreed", "Cloud", "DealsResult", "Package", "PackageSolution", "Variant"]
 
 
 class Package(Record):
@@ -22,13 +23,16 @@ class Package(Record):
     p_all_veto_accept: Estimate
     veto_players: list[ActorId]
     acceptance: dict[ActorId, Estimate] = Field(description=(
-        "P(accept) of every actor with a stake in the package; actors with none are "
-        "absent."))
-    surplus: dict[ActorId, float] = Field(description="Mean deal value minus war value, in "
-                                          "each actor's value units.")
+        "P(accept) of every actor the solver models with a stake in the package: its gain "
+        "of signing now over fighting on, r (V - X) - (1 - r) a, is not negative; actors "
+        "with no stake are absent."))
+    surplus: dict[ActorId, float] = Field(description="Mean V - X: the deal's value minus the "
+                                          "equilibrium value of fighting on and bargaining "
+                                          "again, in each actor's own value units.")
     robust: float | None = Field(None, description=(
-        "The robustness score (a low quantile of the least relative net surplus); None "
-        "where not computed or below zero."))
+        "The robustness score: a low quantile over draws of the least gain of signing "
+        "among the veto players, in units of each one's war-cost annuity A; None where no "
+        "veto applies."))
     infeasible: bool = False
 
 
@@ -60,15 +64,40 @@ class Space(Record):
     issues: dict[Slug, list[Slug]]
     size: int = Field(ge=0)
     evaluated: int = Field(ge=0)
-    method: Literal["enumerated", "searched"]
+    method: Literal["enumerated", "sampled"]
+    draws: int | None = Field(None, ge=1, description=(
+        "Draws every package was scored on (the first ones of the run)."))
     note: str
 
 
 class Zone(Record):
-    """The zone of agreement: packages every veto player accepts with P >= p*."""
+    """The zone of agreement: packages every veto player accepts with P >= p*.
+
+    Each veto player accepts a package signed now against its equilibrium continuation
+    value, on its own belief (``size``) or on the analyst's (``size_common``); the
+    difference is the price of optimism (MODELS.md 2.7).
+    """
 
     size: int = Field(ge=0)
     share: float = Field(ge=0, le=1)
+    size_common: int | None = Field(None, ge=0, description="Packages in the zone on the "
+                                    "analyst's (common) belief.")
+    share_common: float | None = Field(None, ge=0, le=1)
+
+
+class Agreed(Record):
+    """What is actually agreed on the solver's forward paths (as ``analyze``'s agreement)."""
+
+    draws: int = Field(ge=1, description="Forward paths (all the run's draws).")
+    months: int = Field(ge=1, description="The reporting window.")
+    p_signed: Estimate = Field(description="P(a comprehensive deal is signed within the "
+                               "window).")
+    packages: list[AgreedPackage] = Field(description=(
+        "The candidate packages signed on some path, most likely first."))
+    zone_own: dict[Slug, Estimate] = Field(description=(
+        "Per solver candidate: P(every veto player accepts it now), own beliefs."))
+    zone_common: dict[Slug, Estimate] = Field(description=(
+        "Per solver candidate: the same on the analyst's belief."))
 
 
 class Frontier(Record):
@@ -127,6 +156,8 @@ class DealsResult(Result):
     frontier: Frontier
     cloud: Cloud | None = Field(description=(
         "Packages to plot in the plane of the first two belligerents' surpluses."))
+    agreed: Agreed | None = Field(None, description=(
+        "The packages actually agreed on the solver's paths, beside the zone."))
     settings: Settings
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -140,6 +171,11 @@ class DealsResult(Result):
     def values(self) -> Any:
         """The per-package arrays (:class:`~ceasefire.deals.evaluate.SpaceValues`) or None."""
         return (self._per_draw or {}).get("values")
+
+    @property
+    def equilibrium(self) -> Any:
+        """The solver's :class:`~ceasefire.bargaining.outcome.Equilibrium`, or None."""
+        return (self._per_draw or {}).get("equilibrium")
 
     @property
     def space_object(self) -> Any:
@@ -167,6 +203,8 @@ class DealsResult(Result):
             data[issue] = pd.Categorical.from_codes(options[:, i], categories=space.options[i])
         data["p_all_veto_accept"] = values.p_all
         data["p_all_se"] = standard_error(values.p_all, values.draws)
+        if values.p_common is not None:
+            data["p_all_veto_accept_common"] = values.p_common
         for k, actor in enumerate(self.actors):
             data[f"p_accept_{actor}"] = values.p_accept[:, k]
             data[f"surplus_{actor}"] = values.mean_surplus[:, k]
