@@ -56,7 +56,12 @@ def test_whatif_shows_the_change(cli):
     assert status == 0
     doc = json.loads(out)
     freeze = doc["proposals"]["freeze"]["acceptance"]["NO"]
-    assert freeze["difference"] == pytest.approx(freeze["variant"] - freeze["base"])
+    # probabilities as {p, se}; the difference {d, se} is paired on the same draws
+    assert freeze["difference"]["d"] == pytest.approx(freeze["variant"]["p"]
+                                                      - freeze["base"]["p"])
+    assert set(freeze["base"]) == {"p", "se"} and freeze["difference"]["se"] >= 0
+    within = doc["agreement"]["p_within_12"]
+    assert within["difference"]["d"] == pytest.approx(within["variant"]["p"] - within["base"]["p"])
     assert doc["levers"] == {"arms-package": True}
     assert doc["changes"] == {"actors.NO.cost_weight": 0.3}
 

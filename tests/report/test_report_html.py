@@ -102,9 +102,9 @@ def test_report_is_written_with_every_section(result, scenario, tmp_path):
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings == SECTION_TITLES
     assert scenario.name in page
-    # one figure per plot (eleven of analyze's, the forecast trajectories), each with a
-    # fixed id (reproducible output)
-    assert page.count("Plotly.newPlot(") == 14  # the agreement curve included
+    # one figure per plot (ten of analyze's, the forecast trajectories), each with a
+    # fixed id (reproducible output); the leverage decomposition has one figure, by factor
+    assert page.count("Plotly.newPlot(") == 13  # the agreement curve included
     assert sorted(os.listdir(out)) == [REPORT_NAME]
 
 
@@ -280,7 +280,7 @@ def test_extra_sections_go_before_the_sources(result, scenario, monkeypatch):
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings[-3:] == ["Forecast &lt;trajectory&gt;", "Deals", "Sources"]
     assert "<p id='deals-frag'>Pareto</p>" in page
-    assert page.count("Plotly.newPlot(") == 13 + 1
+    assert page.count("Plotly.newPlot(") == 12 + 1
     assert page.count(_plotly_banner()) == 1
 
 

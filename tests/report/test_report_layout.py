@@ -183,5 +183,6 @@ def test_every_value_axis_names_its_unit(result, scenario):
     assert "% of draws" in figures.acceptance_figure(r, s).layout.xaxis.title.text
     lever = figures.leverage_figure(r, s)
     notes = " ".join(a.text.replace("<br>", " ") for a in lever.layout.annotations)
-    assert "percentage points" in notes and "value units" in notes
+    # probabilities in percentage points; continuation values in war-cost annuities
+    assert "percentage points" in notes and "annuities" in notes
     assert "% of W" not in notes

@@ -67,8 +67,12 @@ class AnalysisOptions(Options):
         "every draw's paths are kept in memory)."))
     horizon: int | None = Field(None, ge=1, le=240, description=(
         "Months counted from each start month (default: the scenario's)."))
-    decomposition_draws: int = Field(2000, ge=1, le=MAX_DRAWS, description=(
-        "Draws of the leverage decomposition (the first ones, common random numbers)."))
+    decomposition_draws: int = Field(500, ge=1, le=MAX_DRAWS, description=(
+        "Draws of the leverage decomposition, which re-solves the bargaining equilibrium "
+        "once with every lever and once per factor (the first draws, common random "
+        "numbers)."))
+    leverage: bool = Field(True, description=(
+        "Run the leverage decomposition (what-ifs skip it: they compare two runs)."))
     line_grid: int = Field(101, ge=2, le=10_001, description=(
         "Points of the 0-100 line grid for Rubinstein's split."))
     workers: int = Field(1, ge=1, le=64, description="Threads for independent runs.")
@@ -176,8 +180,8 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
 
     tell("leverage", 0.7)
     t0 = time.perf_counter()
-    leverage = _leverage(compiled, min(options.decomposition_draws, compiled.draws), core,
-                         workers=options.workers)
+    leverage = _leverage(compiled, min(options.decomposition_draws, compiled.draws),
+                         equilibrium, workers=options.workers, options=options)
     clock["leverage"] = time.perf_counter() - t0
     clock["total"] = time.perf_counter() - start
     return Analysis(scenario=scenario, seed=compiled.seed, draws=compiled.draws,
@@ -304,35 +308,46 @@ def _solutions(compiled: CompiledScenario, now: PackageValues) -> dict[str, Any]
             "nash_products": products, "blockers": blockers}
 
 
-def _leverage(compiled: CompiledScenario, draws: int, core: dict[str, Any], *,
-              workers: int) -> dict[str, Any]:
-    """Switch each lever, and each factor's levers, off in turn (common random numbers).
+def _leverage(compiled: CompiledScenario, draws: int, equilibrium: Equilibrium | None, *,
+              workers: int, options: AnalysisOptions | None = None) -> dict[str, Any]:
+    """Re-solve the equilibrium with every lever, and with each factor's levers off.
 
-    Returns, for the run with every lever and for each variant, each party's mean war value
-    now and the per-draw acceptance of each proposal signed now, so that the summary can
-    give each lever's effect (with it minus without it) with its paired standard error.
+    Common random numbers: the first ``draws`` draws, the same seed, so the paired
+    differences (with the factor minus without it) are meaningful draw by draw. Each run
+    returns, per draw, whether a deal is signed within 12 and within 24 months, the
+    acceptance of each named proposal offered now by each player and by every veto
+    player, and each player's continuation value now (in units of its war-cost annuity).
+    Every run offers the analysis's own candidates, so the runs differ only in the
+    levers. Factors only: re-solving per lever (13 levers on ``alaska-2025``) does not fit
+    the decomposition's 30 s (DESIGN.md 9.19).
     """
     s = compiled.scenario
-    # only deals signed now are decomposed: the war is needed up to month H
-    sub = compiled.subset(draws).with_months(s.horizon_months + 1)
+    options = options or AnalysisOptions()
+    sub = compiled.subset(draws)
+    factors = {f: tuple(lever.id for lever in s.levers if lever.factor == f)
+               for f in sorted({lever.factor for lever in s.levers})}
+    out: dict[str, Any] = {"draws": sub.draws, "factor_levers": factors, "players": (),
+                           "base": None, "factors": {}}
+    if not s.proposals or not factors or equilibrium is None or not options.leverage:
+        return out
+    solver = SolverOptions(fitting_paths=options.fitting_paths, candidates=options.candidates)
 
-    def run(off: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def run(off: frozenset[str]) -> dict[str, Any]:
         variant = sub.with_levers_off(off)
-        result = _core(variant, simulate_war(variant, noise=False), start_months=1)
-        now = result["timing"][0]
-        return result["war_values"].total[0].mean(-1), now.accept, now.all_accept
+        eq = solve(variant, simulate_war(variant, noise=False), solver,
+                   candidates=equilibrium.candidates)
+        signed = eq.signed_by()  # [months, draws]
+        accept = eq.accept[:, 0]  # [named, players, draws], offered now
+        return {"players": eq.players, "required": eq.required,
+                "within_12": signed[min(12, eq.months) - 1],
+                "within_24": signed[min(24, eq.months) - 1],
+                "accept": accept,
+                "all_accept": np.all(accept | ~eq.required[:, :, None], axis=1),
+                "continuation": eq.continuation[0]}
 
-    factor_names = sorted({lever.factor for lever in s.levers})
-    variants = [frozenset()] + [frozenset({lever.id}) for lever in s.levers] + [
-        frozenset(lever.id for lever in s.levers if lever.factor == f) for f in factor_names]
-    # Independent runs: threads share the cores (numpy releases the GIL); order is fixed.
+    variants = [frozenset()] + [frozenset(ids) for ids in factors.values()]
+    # Independent solves: threads share the cores (numpy releases the GIL); order is fixed.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = list(pool.map(run, variants))
-    base = outcomes[0]
-
-    def without(off: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
-        return {"war_value": off[0], "accept": off[1], "all_accept": off[2]}
-
-    levers = {lever.id: without(outcomes[1 + k]) for k, lever in enumerate(s.levers)}
-    factors = {f: without(outcomes[1 + len(s.levers) + k]) for k, f in enumerate(factor_names)}
-    return {"draws": sub.draws, "base": without(base), "levers": levers, "factors": factors}
+    return {**out, "players": outcomes[0]["players"], "base": outcomes[0],
+            "factors": dict(zip(factors, outcomes[1:], strict=True))}

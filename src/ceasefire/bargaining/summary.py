@@ -30,6 +30,7 @@ from ceasefire.results.analyze import (
     HalfLife,
     Leverage,
     Rubinstein,
+    Shift,
     TimingEntry,
     WarValueParts,
     WeakEvidence,
@@ -216,26 +217,47 @@ def _line(a: Analysis) -> LineQuestion:
 
 
 def _leverage(a: Analysis, actors: list[str]) -> Leverage:
+    """Each factor's effect on the equilibrium: with its levers minus without, paired."""
     lev = a.leverage
     base = lev["base"]
+    players = list(lev["players"])
 
-    def effect(off: dict[str, np.ndarray]) -> Effect:
+    def effect(factor: str, off: dict[str, Any]) -> Effect:
+        required = base["required"]  # [named, players]
         return Effect(
-            war_value={x: float(base["war_value"][k] - off["war_value"][k])
-                       for k, x in enumerate(actors)},
-            acceptance={pid: {x: difference(base["accept"][p, k], off["accept"][p, k])
-                              for k, x in enumerate(actors) if a.now.required[p, k]}
-                        for p, pid in enumerate(a.proposals)},
+            levers=list(lev["factor_levers"][factor]),
+            p_within_12=difference(base["within_12"], off["within_12"]),
+            p_within_24=difference(base["within_24"], off["within_24"]),
             p_all_veto_accept={pid: difference(base["all_accept"][p], off["all_accept"][p])
-                               for p, pid in enumerate(a.proposals)})
+                               for p, pid in enumerate(a.proposals)},
+            acceptance={pid: {x: difference(base["accept"][p, j], off["accept"][p, j])
+                              for j, x in enumerate(players) if required[p, j]}
+                        for p, pid in enumerate(a.proposals)},
+            continuation={x: _shift(base["continuation"][j], off["continuation"][j])
+                          for j, x in enumerate(players) if x in actors})
 
+    levers = sum(len(ids) for ids in lev["factor_levers"].values())
+    if base is None:
+        return Leverage(draws=lev["draws"], factors={}, note=(
+            "not computed: a what-if compares two runs instead, and a scenario without "
+            "named proposals or levers has nothing to decompose"))
     return Leverage(
         draws=lev["draws"],
-        note="effect of each lever (factor): with it minus without it, common random "
-             "numbers, on the first draws; war values in each party's value units, "
-             "probabilities as differences with their paired standard errors",
-        levers={lid: effect(e) for lid, e in lev["levers"].items()},
-        factors={f: effect(e) for f, e in lev["factors"].items()})
+        note="effect of each factor's levers, switched off together: the bargaining "
+             "equilibrium re-solved with them minus without them, on the first draws with "
+             "the same seed (common random numbers); probabilities as differences with "
+             "their paired standard errors, continuation values now in each party's "
+             "war-cost annuities. Factors only: re-solving for each of the "
+             f"{levers} levers in turn does not fit the time budget",
+        factors={f: effect(f, e) for f, e in lev["factors"].items()})
+
+
+def _shift(with_: np.ndarray, without: np.ndarray) -> Shift:
+    """Paired mean difference of a quantity on the same draws, in its own units."""
+    diff = np.asarray(with_, dtype=float) - np.asarray(without, dtype=float)
+    n = diff.shape[-1]
+    return Shift(d=float(diff.mean()),
+                 se=float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0)
 
 
 def _per_draw(a: Analysis) -> Any:

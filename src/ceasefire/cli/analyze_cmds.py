@@ -18,7 +18,15 @@ from ceasefire.cli.common import text
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ceasefire.results import AnalyzeResult, Estimate, LineQuestion, Summary
+    from ceasefire.results import (
+        AnalyzeResult,
+        Difference,
+        Effect,
+        Estimate,
+        LineQuestion,
+        Summary,
+    )
+    from ceasefire.results.analyze import ProbabilityTriple
 
 DEFAULT_SCENARIO = "alaska-2025"
 ANALYZE_DRAWS_MAX = 20_000  # ceasefire.bargaining.analysis.MAX_DRAWS (kept import-free here)
@@ -62,9 +70,10 @@ def analyze_command(
                                        help="Months from each start month (default: scenario's)."),
     out: Path = typer.Option(Path("ceasefire-report"), "--out", help="Folder for report.html."),
     no_report: bool = typer.Option(False, "--no-report", help="Skip the HTML report."),
-    decomposition_draws: int = typer.Option(2000, "--decomposition-draws", min=1,
+    decomposition_draws: int = typer.Option(500, "--decomposition-draws", min=1,
                                             max=ANALYZE_DRAWS_MAX,
-                                            help="Draws for the leverage decomposition."),
+                                            help="Draws for the leverage decomposition (it "
+                                                 "re-solves the equilibrium per factor)."),
     deals: bool = typer.Option(False, "--deals", help="Add the whole deal space (solutions, "
                                "zone, Pareto plot) to the results and the report."),
     deals_draws: int = typer.Option(500, "--deals-draws", min=1, max=ANALYZE_DRAWS_MAX,
@@ -261,25 +270,42 @@ def _print_line(console: Console, line: LineQuestion) -> None:
                    f"{scale:.2f} × x")
 
 
-def _print_levers(console: Console, result: AnalyzeResult, top: int = 5) -> None:
-    levers = result.leverage.levers
-    if not levers:
+def _print_levers(console: Console, result: AnalyzeResult) -> None:
+    """Each factor's effect on the equilibrium (with its levers minus without them)."""
+    leverage = result.leverage
+    factors = leverage.factors
+    if not factors:
         return
-    impact = {lid: max((abs(d.d) for d in e.p_all_veto_accept.values()), default=0.0)
-              for lid, e in levers.items()}
-    belligerents = list(result.gains_km2)
-    table = common.table("lever", *(f"war value {a}" for a in belligerents),
-                         "largest change in P(all accept)",
-                         title=f"Levers that matter most (with it minus without it, "
-                               f"{result.leverage.draws:,} draws)",
-                         numbers=(*(f"war value {a}" for a in belligerents),
-                                  "largest change in P(all accept)"))
-    for lid in sorted(impact, key=lambda k: -impact[k])[:top]:
-        w = levers[lid].war_value
-        table.add_row(text(lid), *[f"{w[a]:+,.1f}" for a in belligerents],
-                      f"{100 * impact[lid]:.0f} points")
+
+    def points(d: Difference) -> str:
+        return f"{100 * d.d:+.0f} ± {100 * d.se:.0f}"
+
+    def largest(e: Effect) -> Difference | None:
+        return max(e.p_all_veto_accept.values(), key=lambda d: abs(d.d), default=None)
+
+    def impact(e: Effect) -> float:
+        top = largest(e)
+        return max(abs(e.p_within_12.d), abs(e.p_within_24.d), abs(top.d) if top else 0.0)
+
+    belligerents = [a for a in result.gains_km2 if any(a in e.continuation
+                                                       for e in factors.values())]
+    value_columns = [f"C {a}" for a in belligerents]
+    columns = ("deal ≤ 12 mo", "deal ≤ 24 mo", "P(all accept)", *value_columns)
+    table = common.table("factor", *columns,
+                         title=f"Factors (with their levers minus without them, "
+                               f"{leverage.draws:,} draws, re-solved)", numbers=columns)
+    for factor in sorted(factors, key=lambda f: -impact(factors[f])):
+        e = factors[factor]
+        top = largest(e)
+        table.add_row(text(factor), points(e.p_within_12), points(e.p_within_24),
+                      points(top) if top is not None else "–",
+                      *[f"{e.continuation[a].d:+.2f}" if a in e.continuation else "·"
+                        for a in belligerents])
     console.print(table)
-    console.print("war values in each party's own value units", style="dim")
+    console.print("changes in percentage points ± one paired standard error; P(all accept): "
+                  "the named proposal offered now it moves most; C: continuation value now, "
+                  "in the party's war-cost annuities; per-lever effects are not computed "
+                  "(time budget)", style="dim", highlight=False)
 
 
 def _pct(p: Estimate | float | None) -> str:
@@ -328,8 +354,7 @@ def whatif_command(
     console = common.human_console(as_json)
     with common.progress(console, "what-if"):
         result = whatif(scenario, changes=changes, levers=levers, rng=seed, draws=draws,
-                        horizon=horizon, workers=workers,
-                        decomposition_draws=min(draws, 500))
+                        horizon=horizon, workers=workers)
     if as_json:
         common.print_json(result.to_dict())
         return
@@ -338,12 +363,26 @@ def whatif_command(
     table = common.table("proposal", *vetoes, "all",
                          title="P(accept) signed now, % of draws: base → variant",
                          numbers=(*vetoes, "all"))
+
+    def arrow(t: ProbabilityTriple) -> str:
+        return f"{t.base.p:.0%} → {t.variant.p:.0%}"
+
     for pid, p in result.proposals.items():
-        cells = [f"{p.acceptance[a].base:.0%} → {p.acceptance[a].variant:.0%}"
-                 if a in p.acceptance else "·" for a in vetoes]
-        table.add_row(text(pid), *cells, f"{p.p_all_veto_accept.base:.0%} → "
-                      f"{p.p_all_veto_accept.variant:.0%}")
+        cells = [arrow(p.acceptance[a]) if a in p.acceptance else "·" for a in vetoes]
+        table.add_row(text(pid), *cells, arrow(p.p_all_veto_accept))
     console.print(table)
+    console.print("differences with paired standard errors are in --json", style="dim",
+                  highlight=False)
+
+    def change(label: str, t: ProbabilityTriple) -> None:
+        d = t.difference
+        console.print(text(f"{label}: {t.base.p:.0%} ± {t.base.se:.0%} → {t.variant.p:.0%} ± "
+                           f"{t.variant.se:.0%} ({100 * d.d:+.0f} ± {100 * d.se:.0f} points)"),
+                      highlight=False)
+
+    if result.agreement is not None:
+        change("Deal signed within 12 months", result.agreement.p_within_12)
+        change("Deal signed within 24 months", result.agreement.p_within_24)
     for actor, w in result.war_value.items():
         if w.base or w.variant:
             console.print(text(f"war value of {actor} now: {w.base:,.1f} → {w.variant:,.1f} "

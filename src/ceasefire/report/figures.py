@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ceasefire.errors import CeasefireError
-from ceasefire.results.analyze import P_STAR  # the threshold p* (DESIGN.md section 9.7)
+from ceasefire.results.analyze import (
+    P_STAR,  # the threshold p* (DESIGN.md section 9.7)
+    Shift,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -659,60 +662,70 @@ def waiting_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
     return fig
 
 
-def leverage_figure(r: AnalyzeResult, s: Scenario, *, by: str = "levers") -> go.Figure:
-    """Effect of each lever (``by="levers"``) or factor (``by="factors"``), comparably.
+_NO_SHIFT = Shift(d=0.0, se=0.0)
 
-    The panels that compare parties use probabilities, which share one scale: the change
-    in each proposal's P(all veto players accept), and in each party's P(accept) of the
-    likely settlement, in percentage points. War values are on each party's own scale,
-    so each party's change in W gets its own panel, in its own value units. All signed
-    now; with the lever minus without it, on common random numbers. Error bars are two
-    paired standard errors.
+
+def leverage_figure(r: AnalyzeResult, s: Scenario) -> go.Figure:
+    """Effect of each factor's levers on the equilibrium, comparably.
+
+    Every panel but the last is a probability, which shares one scale across parties: the
+    change in P(deal signed within 12 and within 24 months), in each proposal's P(all
+    veto players accept) offered now, and in each party's P(accept) of the likely
+    settlement, in percentage points. The last panel is the change in each party's
+    continuation value now, in units of its own war-cost annuity (a ratio, so parties
+    share the axis). With the factor's levers minus without them, the equilibrium
+    re-solved on common random numbers; error bars are two paired standard errors.
     """
     go = require_plotly()
-    effects = getattr(r.leverage, by)
+    effects = r.leverage.factors
     if not effects:
-        return _empty(f"The scenario has no {by}.")
-    if by == "levers":
-        lever_names = {lever.id: lever.name for lever in s.levers}
-        full = [lever_names.get(lid, lid) for lid in effects]
-    else:
-        full = list(effects)
+        return _empty("The scenario has no levers, or no named proposals to bargain over.")
+    full = list(effects)
     names = _labels(full, 34, 68)
-    keep = stakeholders(r)
     likely = r.likely_settlement.proposal if r.likely_settlement is not None else None
     parties: list[str] = []
-    if likely is not None:  # parties whose acceptance some lever moves
+    if likely is not None:  # parties whose acceptance some factor moves
         parties = [a.id for a in s.actors
-                   if any(e.acceptance[likely].get(a.id) is not None
+                   if any(e.acceptance.get(likely, {}).get(a.id) is not None
                           and e.acceptance[likely][a.id].d != 0 for e in effects.values())]
+    players = [a.id for a in s.actors if any(a.id in e.continuation for e in effects.values())]
     colours = actor_colours(s)
-    titles = [wrap("P(all veto players accept) of each proposal: change, percentage points",
-                   34, 200)]
+    titles = [wrap("P(deal signed within 12 and within 24 months): change, percentage points",
+                   34, 200),
+              wrap("P(all veto players accept) of each proposal offered now: change, "
+                   "percentage points", 34, 200)]
     if parties:
         titles.append(wrap(f"P(accept) of {clip(s.proposal(likely).name, 40)}, by party: "
                            "change, percentage points", 34, 200))
-    first = len(titles)
-    titles += [wrap(f"War value of {a} now: change, {_units(a)}", 34, 200) for a in keep]
+    if players:
+        titles.append(wrap("Continuation value now, by party: change, in the party's "
+                           "war-cost annuities", 34, 200))
     rows, cols = _grid(len(titles), 2)
     lines = max(label.count("<br>") + 1 for label in names)
     label_px = 6 + 13 * lines
-    bars = max(len(r.proposals), len(parties))
+    bars = max(len(r.proposals), len(parties), len(players), 2)
     tall = 30 + len(names) * max(label_px, 6 + 8 * bars)
-    short = 30 + len(names) * label_px
-    fig, height = _panels(titles, panel_px=short, columns=2, row_px=[tall] + [short] * (rows - 1),
+    fig, height = _panels(titles, panel_px=tall, columns=2, row_px=[tall] * rows,
                           horizontal_spacing=0.08)
     traces = []
 
     def axes(n: int) -> dict[str, str]:
         return {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
 
-    def points(differences: list[Any]) -> dict[str, Any]:
-        d = np.array([[x.d, x.se] for x in differences]) * 100
+    def points(differences: list[Any], scale: float = 100) -> dict[str, Any]:
+        d = np.array([[x.d, x.se] for x in differences]) * scale
         return {"x": d[:, 0], "error_x": {"type": "data", "array": 2 * d[:, 1],
                                           "color": "#444", "thickness": 1},
                 "customdata": 2 * d[:, 1]}
 
+    for k, (field, label) in enumerate((("p_within_12", "within 12 months"),
+                                        ("p_within_24", "within 24 months"))):
+        traces.append(go.Bar(
+            y=names, orientation="h", name=label, marker_color=("#1f77b4", "#9ecae1")[k],
+            legendgroup="deal", legendgrouptitle_text="deal signed",
+            hovertemplate="%{fullData.name}: %{x:+.1f} ± %{customdata:.1f} points"
+                          "<extra></extra>",
+            **points([getattr(e, field) for e in effects.values()]), **axes(0)))
     for p, (pid, proposal) in enumerate(r.proposals.items()):
         traces.append(go.Bar(
             y=names, orientation="h", name=wrap(proposal.name, 30),
@@ -720,23 +733,26 @@ def leverage_figure(r: AnalyzeResult, s: Scenario, *, by: str = "levers") -> go.
             legendgroup="proposals", legendgrouptitle_text="proposals",
             hovertemplate="%{fullData.name}: %{x:+.1f} ± %{customdata:.1f} points"
                           "<extra></extra>",
-            **points([e.p_all_veto_accept[pid] for e in effects.values()]), **axes(0)))
+            **points([e.p_all_veto_accept[pid] for e in effects.values()]), **axes(1)))
+    n = 2
     for actor in parties:
         traces.append(go.Bar(
             y=names, orientation="h", name=actor, marker_color=colours[actor],
             legendgroup="parties", legendgrouptitle_text="parties",
             hovertemplate=f"{text(actor)}: %{{x:+.1f}} ± %{{customdata:.1f}} points"
                           "<extra></extra>",
-            **points([e.acceptance[likely][actor] for e in effects.values()]), **axes(1)))
-    now = r.start_months[0]
-    for n, actor in enumerate(keep, start=first):
-        raw = np.array([e.war_value[actor] for e in effects.values()])
-        share = 100 * raw / max(abs(r.war_value[actor][now].mean), 1e-12)
+            **points([e.acceptance[likely][actor] for e in effects.values()]), **axes(n)))
+    if parties:
+        n += 1
+    for actor in players:
         traces.append(go.Bar(
-            y=names, x=raw, orientation="h", name=actor, marker_color=colours[actor],
-            showlegend=False, customdata=share,
-            hovertemplate=(f"{text(actor)}: %{{x:+.3g}} {text(_units(actor))} "
-                           "(%{customdata:+.1f}% of its W now)<extra></extra>"), **axes(n)))
+            y=names, orientation="h", name=actor, marker_color=colours[actor],
+            legendgroup="parties", showlegend=not parties,
+            legendgrouptitle_text="parties",
+            hovertemplate=f"{text(actor)}: %{{x:+.2f}} ± %{{customdata:.2f}} war-cost "
+                          "annuities<extra></extra>",
+            **points([e.continuation.get(actor, _NO_SHIFT) for e in effects.values()], 1),
+            **axes(n)))
     fig.add_traces(traces)
     style(fig, height=height)
     fig.update_layout(barmode="group", bargap=0.2, margin={"t": _TOP, "b": _BOTTOM},
@@ -744,12 +760,12 @@ def leverage_figure(r: AnalyzeResult, s: Scenario, *, by: str = "levers") -> go.
                               "xanchor": "left", "y": 1, "yanchor": "top"})
     fig.update_yaxes(autorange="reversed", zeroline=False, tickfont={"size": 11})
     fig.update_xaxes(zeroline=True, zerolinecolor="#888")
-    for n in range(1, len(titles)):
-        fig.layout[f"yaxis{n + 1}"].update(matches="y", showticklabels=n % cols == 0)
+    for k in range(1, len(titles)):
+        fig.layout[f"yaxis{k + 1}"].update(matches="y", showticklabels=k % cols == 0)
     short_names = _labels(full, 22, 40)
-    narrow(fig, **{f"yaxis{n + 1 if n else ''}": {"tickvals": names, "ticktext": short_names,
+    narrow(fig, **{f"yaxis{k + 1 if k else ''}": {"tickvals": names, "ticktext": short_names,
                                                   "tickfont": {"size": 10}}
-                   for n in range(len(titles))})
+                   for k in range(len(titles))})
     return fig
 
 

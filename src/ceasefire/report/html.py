@@ -477,32 +477,30 @@ def _zone(a: Any, names: dict[str, str]) -> str:
 
 def _leverage(r: AnalyzeResult, s: Scenario) -> str:
     draws = r.leverage.draws
-    note = (f"computed on the first {draws:,} of the {r.draws:,} draws"
-            if draws < r.draws else f"computed on all {draws:,} draws")
+    note = (f"on the first {draws:,} of the {r.draws:,} draws"
+            if draws < r.draws else f"on all {draws:,} draws")
     flagged = {w.id for w in r.weak_evidence if w.kind == "levers" and w.unconfirmed_or_disputed}
     flag_note = ""
     if flagged:
         names = ", ".join(_name(lv.name) for lv in s.levers if lv.id in flagged)
         flag_note = (f' <span class="flag">⚑</span> Levers that rest on unconfirmed or '
                      f"disputed claims: {names}.")
+    factors = ", ".join(f"{_esc(f)} ({', '.join(_esc(x) for x in e.levers)})"
+                        for f, e in r.leverage.factors.items())
     return "\n".join([
         _caption(
-            "What each pressure does. A lever's effect is the result with the lever minus the "
-            "result with it switched off, on the same draws (common random numbers), "
-            f"{note}, for a deal signed now. Parties are compared only on probabilities, "
-            "which share one scale: the first panel is the change in each proposal's P(all "
-            "veto players accept), the second the change in each party's P(accept) of the "
-            "likely settlement, both in percentage points. A war value W is in its party's "
-            "own value units, which do not compare across parties (a percentage of W would "
-            "blow up for a party whose W is near zero), so each party's change in W has a "
-            "panel of its own, in its own units; a lever that lowers W makes fighting on "
-            "worse for that party, so it accepts more. Hover a bar for the change as a share "
-            "of the party's W now." + flag_note),
-        _figure(figures.leverage_figure(r, s, by="levers"), "fig-leverage-levers"),
-        "<h3>By factor</h3>",
-        _caption("The same with every lever of a factor (battlefield, economy, outside "
-                 "powers, nuclear, opinion) switched off together."),
-        _figure(figures.leverage_figure(r, s, by="factors"), "fig-leverage-factors"),
+            "What each pressure does. A factor's effect is the bargaining equilibrium with "
+            "its levers minus the equilibrium re-solved with all of them switched off "
+            f"together, on the same draws and seed (common random numbers), {note}; error "
+            "bars are two paired standard errors. The panels give the change in P(a deal is "
+            "signed within 12 and within 24 months), in each proposal's P(all veto players "
+            "accept) offered now and in each party's P(accept) of the likely settlement, in "
+            "percentage points, and in each party's continuation value now, in units of its "
+            "own war-cost annuity (a lever that lowers it makes fighting on worse for that "
+            "party, so it accepts more). Per-lever effects are not computed: re-solving the "
+            "equilibrium for every lever does not fit the time budget."
+            + (f" Factors and their levers: {factors}." if factors else "") + flag_note),
+        _figure(figures.leverage_figure(r, s), "fig-leverage-factors"),
     ])
 
 

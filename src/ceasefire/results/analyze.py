@@ -23,15 +23,19 @@ from ceasefire.results.records import (
     Slug,
     Summary,
 )
+from ceasefire.results.stats import difference
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "AgreementChange",
     "AnalyzeResult",
     "Effect",
+    "Leverage",
     "LineQuestion",
     "ProposalResult",
+    "Shift",
     "Solution",
     "TimingEntry",
     "WarValueParts",
@@ -165,20 +169,44 @@ class LineQuestion(Record):
         "Each party's deal value at line x minus its war value, p10/p50/p90 over draws."))
 
 
-class Effect(Record):
-    """What a lever (or a factor's levers) changes: with it minus without it, same draws."""
+class Shift(Record):
+    """A mean difference of a quantity on the same draws, with its paired standard error.
 
-    war_value: dict[ActorId, float]
-    acceptance: dict[Slug, dict[ActorId, Difference]]
-    p_all_veto_accept: dict[Slug, Difference]
+    In the quantity's own units (a continuation value: the party's war-cost annuity).
+    """
+
+    d: float
+    se: float = Field(ge=0)
+
+
+class Effect(Record):
+    """What a factor's levers change in the equilibrium: with them minus without them.
+
+    Both runs re-solve the month-by-month bargaining equilibrium on the same draws with
+    the same seed (common random numbers); each difference carries its paired standard
+    error (DESIGN.md 9.19).
+    """
+
+    levers: list[Slug] = Field(description="The levers switched off together.")
+    p_within_12: Difference = Field(description=(
+        "Change in P(a comprehensive deal is signed within 12 months)."))
+    p_within_24: Difference = Field(description=(
+        "Change in P(a comprehensive deal is signed within 24 months; within the window "
+        "where it is shorter)."))
+    p_all_veto_accept: dict[Slug, Difference] = Field(description=(
+        "Change in each named proposal's P(every veto player accepts it), offered now."))
+    acceptance: dict[Slug, dict[ActorId, Difference]] = Field(description=(
+        "Change in each veto player's P(accept) of each named proposal offered now."))
+    continuation: dict[ActorId, Shift] = Field(description=(
+        "Change in each player's mean continuation value now, C_j(0) relative to its value "
+        "of the war at the current line, in units of its war-cost annuity."))
 
 
 class Leverage(Record):
-    """The leverage decomposition: each lever and each factor switched off in turn."""
+    """The leverage decomposition: each factor's levers switched off in turn."""
 
     draws: int = Field(ge=1)
     note: str
-    levers: dict[Slug, Effect]
     factors: dict[Slug, Effect]
 
 
@@ -251,7 +279,7 @@ class AnalyzeResult(Result):
         "control": ("control", "*region", "*actor", "*month"),
         "gains_km2": ("gains_km2", "*actor", "*month"),
         "beliefs": ("beliefs", "*actor", "*month"),
-        "leverage": ("leverage", "levers", "*lever", "p_all_veto_accept", "*proposal"),
+        "leverage": ("leverage", "factors", "*factor", "p_all_veto_accept", "*proposal"),
         "agreement_by_month": ("agreement", "by_month", "*month"),
         "agreed_packages": ("agreement", "packages", "*rank"),
     }
@@ -295,12 +323,34 @@ class Triple(Record):
         return cls(base=base, variant=variant, difference=variant - base)
 
 
-class ProbabilityTriple(Triple):
-    """A probability in the base run, in the variant, and their difference."""
+class ProbabilityTriple(Record):
+    """A probability in the base run and in the variant, each ``{p, se}``, and their change.
 
-    base: float = Field(ge=0, le=1)
-    variant: float = Field(ge=0, le=1)
-    difference: float = Field(ge=-1, le=1)
+    ``difference`` is variant minus base. Its standard error is paired (the standard
+    deviation of the per-draw differences over the square root of the draws) where both
+    runs keep their per-draw arrays, as ``whatif`` does for each proposal's acceptance
+    now; otherwise (the agreement forecast, the line's zone, results read from JSON) it is
+    the unpaired sqrt(se_base² + se_variant²), which overstates the error of a difference
+    on common random numbers.
+    """
+
+    base: Estimate
+    variant: Estimate
+    difference: Difference = Field(description=(
+        "Variant minus base, {d, se}: a paired standard error where the per-draw arrays "
+        "of both runs are kept (acceptance and P(all veto players accept) of the named "
+        "proposals), otherwise the unpaired sqrt(se_base² + se_variant²)."))
+
+    @classmethod
+    def of(cls, base: Estimate, variant: Estimate,
+           draws: tuple[np.ndarray, np.ndarray] | None = None) -> Self:
+        """The triple of two estimates; ``draws`` (base, variant) per draw pairs the error."""
+        if draws is not None:
+            diff = difference(draws[1], draws[0])
+            return cls(base=base, variant=variant, difference=diff)
+        se = float(np.hypot(base.se, variant.se))
+        return cls(base=base, variant=variant,
+                   difference=Difference(d=variant.p - base.p, se=se))
 
 
 class ProposalChange(Record):
@@ -311,11 +361,22 @@ class ProposalChange(Record):
     window_opens: dict[Literal["base", "variant"], Month | None]
 
 
+class AgreementChange(Record):
+    """The agreement forecast of the month-by-month solver in both runs."""
+
+    p_within_12: ProbabilityTriple = Field(description=(
+        "P(a comprehensive deal is signed within 12 months)."))
+    p_within_24: ProbabilityTriple = Field(description=(
+        "P(a comprehensive deal is signed within 24 months; within the window where it is "
+        "shorter)."))
+
+
 class WhatifResult(Result):
     """The same analysis with levers or parameters changed, on the same draws.
 
-    Each headline number as ``{base, variant, difference}``; the two full analyses are
-    ``base`` and ``variant``.
+    Each headline number as ``{base, variant, difference}``: probabilities as ``{p, se}``
+    and their difference as ``{d, se}``; the two full analyses are ``base`` and
+    ``variant``.
     """
 
     kind: Literal["whatif"] = "whatif"
@@ -326,6 +387,9 @@ class WhatifResult(Result):
     war_value: dict[ActorId, Triple]
     likely_settlement: dict[Literal["base", "variant"], Slug | None]
     p_zone_open: ProbabilityTriple | None
+    agreement: AgreementChange | None = Field(None, description=(
+        "The agreement forecast in both runs; None where either run has no month-by-month "
+        "solver (a scenario without named proposals)."))
     base: AnalyzeResult
     variant: AnalyzeResult
 
@@ -340,28 +404,53 @@ class WhatifResult(Result):
         if not self.proposals:
             return "no named proposals"
         pid, change = max(self.proposals.items(),
-                          key=lambda kv: abs(kv[1].p_all_veto_accept.difference))
-        return (f"largest change: {pid!r} P(all accept) "
-                f"{change.p_all_veto_accept.base:.2f} -> {change.p_all_veto_accept.variant:.2f}")
+                          key=lambda kv: abs(kv[1].p_all_veto_accept.difference.d))
+        p = change.p_all_veto_accept
+        return (f"largest change: {pid!r} P(all accept) {p.base.p:.2f} -> {p.variant.p:.2f} "
+                f"({p.difference.d:+.2f} ± {p.difference.se:.2f})")
 
     @classmethod
     def compare(cls, base: AnalyzeResult, variant: AnalyzeResult, *,
                 changes: dict[str, Any], levers: dict[str, bool]) -> WhatifResult:
-        """Set two analyses of the same draws side by side."""
+        """Set two analyses of the same draws side by side.
+
+        Differences of the named proposals' acceptance are paired where both results
+        keep their per-draw arrays (the same draws: common random numbers).
+        """
         month0 = base.start_months[0]
-        proposals = {
-            pid: ProposalChange(
-                acceptance={a: ProbabilityTriple.of(e.p, variant.proposals[pid].acceptance[a].p)
-                            for a, e in p.acceptance.items()
-                            if a in variant.proposals[pid].acceptance},
+        arrays = (base.per_draw, variant.per_draw)
+        paired = all(x is not None for x in arrays) and base.draws == variant.draws
+
+        def per_draw(name: str, **at: str) -> tuple[np.ndarray, np.ndarray] | None:
+            if not paired:
+                return None
+            try:
+                return tuple(np.asarray(x[name].sel(start=month0, **at).values)
+                             for x in arrays)  # type: ignore[return-value]
+            except KeyError:
+                return None
+
+        proposals = {}
+        for pid, p in base.proposals.items():
+            other = variant.proposals[pid]
+            proposals[pid] = ProposalChange(
+                acceptance={a: ProbabilityTriple.of(
+                    e, other.acceptance[a], per_draw("accept", proposal=pid, actor=a))
+                    for a, e in p.acceptance.items() if a in other.acceptance},
                 p_all_veto_accept=ProbabilityTriple.of(
-                    p.p_all_veto_accept.p, variant.proposals[pid].p_all_veto_accept.p),
-                window_opens={"base": p.window.opens,
-                              "variant": variant.proposals[pid].window.opens})
-            for pid, p in base.proposals.items()}
+                    p.p_all_veto_accept, other.p_all_veto_accept,
+                    per_draw("all_veto_accept", proposal=pid)),
+                window_opens={"base": p.window.opens, "variant": other.window.opens})
         line = None
         if base.line is not None and variant.line is not None:
-            line = ProbabilityTriple.of(base.line.p_zone_open.p, variant.line.p_zone_open.p)
+            line = ProbabilityTriple.of(base.line.p_zone_open, variant.line.p_zone_open)
+        agreement = None
+        if base.agreement is not None and variant.agreement is not None:
+            agreement = AgreementChange(
+                p_within_12=ProbabilityTriple.of(base.agreement.p_within_12,
+                                                 variant.agreement.p_within_12),
+                p_within_24=ProbabilityTriple.of(base.agreement.p_within_24,
+                                                 variant.agreement.p_within_24))
 
         def likely(r: AnalyzeResult) -> str | None:
             return r.likely_settlement.proposal if r.likely_settlement else None
@@ -372,5 +461,5 @@ class WhatifResult(Result):
             war_value={a: Triple.of(v[month0].mean, variant.war_value[a][month0].mean)
                        for a, v in base.war_value.items()},
             likely_settlement={"base": likely(base), "variant": likely(variant)},
-            p_zone_open=line, base=base.nested(), variant=variant.nested(),
-            run={"base": base.run, "variant": variant.run})
+            p_zone_open=line, agreement=agreement, base=base.nested(),
+            variant=variant.nested(), run={"base": base.run, "variant": variant.run})

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "Result", "ScenarioMeta", "content_hash", "rows"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped whenever the shape of a result document changes (DESIGN.md section 9.20)."""
 
 _REPR_LIMIT = 1000

@@ -48,14 +48,16 @@ def analyze(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
     start = time.perf_counter()
     tell("sampling", 0.0)
     prepared = prepare(scenario, draws=options.draws, rng=rng, horizon=options.horizon)
-    result = summarise(run_analysis(prepared.compiled, prepared.expected, options,
-                                    progress=tell))
+    analysis = run_analysis(prepared.compiled, prepared.expected, options, progress=tell)
+    result = summarise(analysis)
     extra: dict[str, Any] = {}
     if deals is not None and prepared.scenario.issues:
         tell("deal space", 0.8)
         deals = DealOptions.of(deals, workers=options.workers)
         sub = prepared.subset(deals.draws)
-        extra["deals"] = explore_deals(sub.compiled, sub.expected, deals)
+        # the analysis's equilibrium when the draws are the same; else solved on the subset
+        extra["deals"] = explore_deals(sub.compiled, sub.expected, deals,
+                                       equilibrium=analysis.equilibrium)
     if prepared.scenario.stakeholders is not None:
         tell("stakeholder forecast", 0.9)
         extra["forecast"] = scenario_forecast(prepared.scenario)
@@ -95,7 +97,8 @@ def whatif(scenario: ScenarioSource, options: AnalysisOptions | None = None, *,
         set_values[f"levers.{lever_id}.probability"] = 1.0 if on else 0.0
     variant_scenario = with_values(base_scenario, set_values)
     seed = resolve_seed(rng)
-    options = AnalysisOptions.of(options, **option_changes)
+    # the two runs are the comparison: neither needs its own leverage decomposition
+    options = AnalysisOptions.of(options, **{"leverage": False, **option_changes})
     base = analyze(base_scenario, options, rng=seed)
     variant = analyze(variant_scenario, options, rng=seed)
     return WhatifResult.compare(base, variant, changes=changes, levers=levers)
