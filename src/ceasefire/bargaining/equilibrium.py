@@ -55,7 +55,7 @@ WEIGHT_CAP = 3.0
 """Largest importance weight p_i / q (MODELS.md 2.4)."""
 THREAT_WINDOW = 36
 """Fitting paths switch a conditional lever on at a month drawn from the first this many."""
-FULL_MONTHS = 24
+FULL_MONTHS = 12
 """Months past the reported ones for which every fitting path enters the regressions."""
 START_MONTHS = 13
 """Named proposals are scored for deals offered in months 0..12 (DESIGN.md 9.1)."""
@@ -73,7 +73,7 @@ class SolverOptions(Options):
     squares: bool = Field(False, description=(
         "Add squared terms of the control and belief features to the regression basis."))
     refine: bool = Field(True, description=(
-        "Refine the searched candidates against a quick first solve (on at most 500 "
+        "Refine the searched candidates against a quick first solve (on at most 300 "
         "draws, one fitting path): local maxima of each proposer's objective."))
     horizon: int | None = Field(None, ge=24, le=720, description=(
         "The solver's horizon T in months (default: the horizon rule of MODELS.md 2.5)."))
@@ -139,24 +139,30 @@ class _Game:
 
 
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
-          *, progress: Progress | None = None) -> Equilibrium:
+          *, candidates: Sequence[Candidate] | None = None,
+          progress: Progress | None = None) -> Equilibrium:
     """Solve the bargaining game on ``compiled``'s outer draws (MODELS.md 2.5).
 
     ``expected`` are the noise-free paths of ``compiled`` (month 0 gives each party's
-    war-cost annuity and the map the lines are drawn on).
+    war-cost annuity and the map the lines are drawn on). ``candidates`` (named proposals
+    first) replaces the search: variants of one scenario solved on the same candidates
+    (the leverage decomposition) differ only in what they change.
     """
     options = options or SolverOptions()
     tell = progress or (lambda stage, done: None)
     s = compiled.scenario
     game = _game(compiled, expected)
     named = [dict(p.terms) for p in s.proposals]
-    limit = max(options.candidates, len(named))
-    packages = candidate_packages(compiled, expected, game.players, game.annuity, limit=limit)
-    if options.refine and len(named) < limit and s.issues:
-        packages = _refined(compiled, expected, game, named, packages, limit, options)
-    candidates = tuple(
-        [Candidate(p.id, p.terms, False) for p in s.proposals]
-        + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
+    if candidates is None:
+        limit = max(options.candidates, len(named))
+        packages = candidate_packages(compiled, expected, game.players, game.annuity,
+                                      limit=limit)
+        if options.refine and len(named) < limit and s.issues:
+            packages = _refined(compiled, expected, game, named, packages, limit, options)
+        candidates = tuple(
+            [Candidate(p.id, p.terms, False) for p in s.proposals]
+            + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
+    candidates = tuple(candidates)
     terms = [dict(c.terms) for c in candidates]
     window = s.horizon_months
     keep = max(window, START_MONTHS)
@@ -173,7 +179,7 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
 # --- setting up ---------------------------------------------------------------------------
 
 
-REFINE_DRAWS = 500
+REFINE_DRAWS = 300
 """Outer draws of the quick first solve that refines the candidates."""
 
 
@@ -600,8 +606,8 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
               tell: Progress) -> list[Fit]:
     """Backward induction from T by least-squares Monte Carlo; the fits of months < keep.
 
-    Every fitting path is used for the months a decision can be reported on and two
-    years beyond (``keep + 24``); after that, where discounting has shrunk their weight,
+    Every fitting path is used for the months a decision can be reported on and a year
+    beyond (``keep + FULL_MONTHS``); after that, where discounting has shrunk their weight,
     one path per outer draw (copy 0, the same paths up to then) carries the regressions.
     """
     copies, n = options.fitting_paths, compiled.draws
