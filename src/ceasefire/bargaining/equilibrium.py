@@ -339,7 +339,6 @@ class _Track:
     opinion_shift: np.ndarray  # [months, B, N]
     features: np.ndarray  # [months, N, F]
     flags: dict[str, np.ndarray]  # lever -> [months, N]
-    front_features: np.ndarray  # feature index of each front's control
     flag_features: dict[str, int]  # lever -> feature index of its flag
 
     def state(self, t: int) -> MonthState:
@@ -363,9 +362,9 @@ def _track(compiled: CompiledScenario, paths: WarPaths, board: Board, game: _Gam
     logit = np.log(np.clip(opinion, 1e-9, 1 - 1e-9) / np.clip(1 - opinion, 1e-9, 1))
     shift = np.nan_to_num(logit - logit[:1])
     flags = _flags(compiled, game.flag_levers, months)
-    features, fronts, flag_columns = _features(compiled, paths, months, flags, squares)
+    features, flag_columns = _features(compiled, paths, months, flags, squares)
     return _Track(paths=paths, war_cost=war_cost, lost=lost, opinion_shift=shift,
-                  features=features, flags=flags, front_features=fronts,
+                  features=features, flags=flags,
                   flag_features=flag_columns)
 
 
@@ -408,8 +407,8 @@ def _flags(compiled: CompiledScenario, levers: Sequence[str], months: int,
 
 def _features(compiled: CompiledScenario, paths: WarPaths, months: int,
               flags: dict[str, np.ndarray], squares: bool,
-              ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """Regression features ``[months, N, F]`` (MODELS.md 2.5) and the fronts' columns.
+              ) -> tuple[np.ndarray, dict[str, int]]:
+    """Regression features ``[months, N, F]`` (MODELS.md 2.5) and each flag's column.
 
     A constant; the first belligerent's share of each front region; each belligerent's
     reserves (relative to month 0) and public support for concessions; the share of
@@ -424,7 +423,6 @@ def _features(compiled: CompiledScenario, paths: WarPaths, months: int,
     fronts = [k for k, r in enumerate(s.regions) if r.front is not None]
     columns = [np.ones((months, n))]
     columns += [paths.control[:months, r, 0] for r in fronts]
-    front_columns = np.arange(1, 1 + len(fronts))
     for b in s.belligerents:
         if any(e.id == b and s.point(e.reserves) > 0 for e in s.economy):
             reserves = paths.reserves[:months, actors.index(b)]
@@ -446,7 +444,7 @@ def _features(compiled: CompiledScenario, paths: WarPaths, months: int,
         if beliefs is not None:
             base = base + [beliefs.mean_log_m[:months, b] for b in range(len(s.belligerents))]
         columns += [c * c for c in base]
-    return np.stack(columns, axis=-1), front_columns, flag_columns
+    return np.stack(columns, axis=-1), flag_columns
 
 
 
