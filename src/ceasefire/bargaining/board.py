@@ -110,13 +110,13 @@ class Values:
 class Board:
     """The static side of the candidate packages for the players, over ``N`` paths.
 
-    Built on the outer draws (``n``) and tiled to ``N = n * copies`` paths; arrays are
+    Built on the compiled draws of the paths it values (``N`` of them); arrays are
     ``[..., N]``.
     """
 
     def __init__(self, compiled: CompiledScenario, players: Sequence[str],
                  packages: Sequence[Mapping[str, str]], summit: np.ndarray,
-                 area: np.ndarray, copies: int = 1) -> None:
+                 area: np.ndarray) -> None:
         s = compiled.scenario
         self.scenario, self.compiled = s, compiled
         actors = [a.id for a in s.actors]
@@ -125,11 +125,9 @@ class Board:
         belligerents = s.belligerents
         self.belligerents = np.array([self.players.index(b) for b in belligerents])
         self.side = np.array([belligerents.index(s.actor(p).side) for p in players])
-        self.copies = copies
-        tile = self._tile
 
         def per_player(path: str) -> np.ndarray:
-            return np.stack([tile(compiled.get(path.format(p))) for p in players])
+            return np.stack([compiled.get(path.format(p)) for p in players])
 
         self.discount = per_player("actors.{}.discount_factor")
         self.casualty_weight = per_player("actors.{}.casualty_weight")
@@ -138,26 +136,26 @@ class Board:
         self.peace_value = per_player("actors.{}.peace_value_per_month")
         self.peace_spending = per_player("economy.{}.peace_spending_per_month")
         bel = [self.players[k] for k in self.belligerents]
-        self.spread = np.stack([tile(compiled.get(f"actors.{b}.ratification_spread"))
+        self.spread = np.stack([compiled.get(f"actors.{b}.ratification_spread")
                                 for b in bel])
-        self.threshold = np.stack([[tile(compiled.get(f"actors.{b}.{kind}_threshold"))
+        self.threshold = np.stack([[compiled.get(f"actors.{b}.{kind}_threshold")
                                     for b in bel]
                                    for kind in ("ratification", "constitutional")])
-        self.base_logit = np.log(tile(compiled.get("bargaining.base_hazard")).clip(1e-9, 1 - 1e-9))
+        self.base_logit = np.log(compiled.get("bargaining.base_hazard").clip(1e-9, 1 - 1e-9))
         self.base_logit -= np.log1p(-np.exp(self.base_logit))
-        self.sensitivity = tile(compiled.get("bargaining.hazard_sensitivity"))
+        self.sensitivity = compiled.get("bargaining.hazard_sensitivity")
 
         self.regions = [r.id for r in s.regions]
         self.fronts = np.array([k for k, r in enumerate(s.regions) if r.front is not None],
                                dtype=int)
-        self.summit = SimpleNamespace(control=tile(summit)[None], area_km2=tile(area))
+        self.summit = SimpleNamespace(control=summit[None], area_km2=area)
         self._columns(compiled)
         self.claims = self._claims(compiled)
         moved = {r for _, regions, _ in self.moves for r in regions}
         claimed = {int(r) for regions in self.claims.regions for r in regions}
         variable = sorted(moved | claimed | set(self.fronts.tolist()))
         self.variable = np.array(variable, dtype=int)
-        value = np.stack([np.stack([tile(compiled.get(f"regions.{r}.value.{p}"))
+        value = np.stack([np.stack([compiled.get(f"regions.{r}.value.{p}")
                                     for r in self.regions]) for p in players])
         self.value = value  # [J, regions, N]
         self.conceded_columns = (np.maximum(-self.flow, 0) / (1 - self.discount[:, None])
@@ -178,14 +176,11 @@ class Board:
         other._packages(packages)
         return other
 
-    def _tile(self, x: np.ndarray) -> np.ndarray:
-        return np.tile(np.asarray(x, dtype=float), self.copies) if self.copies > 1 else x
-
     # --- columns -----------------------------------------------------------------------
 
     def _columns(self, compiled: CompiledScenario) -> None:
         """Per option: its constant terms for the players, and the regions it moves."""
-        s, tile = self.scenario, self._tile
+        s = self.scenario
         flow, once, log_h, relief, shift, support, constitutional = [], [], [], [], [], [], []
         self.moves: list[tuple[int, list[int], tuple]] = []
         bel = [self.players[k] for k in self.belligerents]
@@ -197,19 +192,19 @@ class Board:
                 values = []
                 for p in self.players:
                     name = "sovereignty_value" if p in sovereign else "value"
-                    values.append(tile(compiled.get(f"{prefix}.{name}.{p}")))
+                    values.append(compiled.get(f"{prefix}.{name}.{p}"))
                 values = np.stack(values)
                 is_flow = option.term == "flow" and not sovereign
                 flow.append(values if is_flow else np.zeros_like(values))
                 once.append(np.zeros_like(values) if is_flow else values)
-                log_h.append(np.log(tile(compiled.get(f"{prefix}.hazard_factor", 1.0))))
-                relief.append(tile(compiled.get(f"{prefix}.sanctions_relief", 0.0)))
-                shift.append(np.stack([tile(compiled.get(f"{prefix}.support_shift.{b}", 0.0))
+                log_h.append(np.log(compiled.get(f"{prefix}.hazard_factor", 1.0)))
+                relief.append(compiled.get(f"{prefix}.sanctions_relief", 0.0))
+                shift.append(np.stack([compiled.get(f"{prefix}.support_shift.{b}", 0.0)
                                        for b in bel]))
                 # a concession for b: the scenario gives its public's support for it
-                support.append(np.stack([tile(compiled.get(f"{prefix}.support.{b}"))
-                                         if b in option.support else np.full(1, np.inf)
-                                         * np.ones_like(values[0]) for b in bel]))
+                support.append(np.stack([compiled.get(f"{prefix}.support.{b}")
+                                         if b in option.support
+                                         else np.full_like(values[0], np.inf) for b in bel]))
                 constitutional.append([b in option.constitutional for b in bel])
                 if (issue.kind == "territory" and option.control is not None) or (
                         issue.kind == "line" and option.x is not None):
@@ -224,21 +219,8 @@ class Board:
         # the regions each moving option changes (fixed by the scenario, not the state)
         now = self.summit.control[0]
         for k, (c, _, (issue, option_id)) in enumerate(self.moves):
-            regions, _ = _deal_control(self.compiled_view, self.summit, issue, option_id, now)
+            regions, _ = _deal_control(self.compiled, self.summit, issue, option_id, now)
             self.moves[k] = (c, regions, (issue, option_id))
-
-    @property
-    def compiled_view(self) -> CompiledScenario:
-        """The compiled scenario with its draws tiled to the paths."""
-        if self.copies == 1:
-            return self.compiled
-        if not hasattr(self, "_view"):
-            c = self.compiled
-            params = {k: (np.tile(v, self.copies) if np.ndim(v) else v)
-                      for k, v in c.params.items()}
-            from dataclasses import replace
-            self._view = replace(c, draws=c.draws * self.copies, params=params)
-        return self._view
 
     def _claims(self, compiled: CompiledScenario) -> Claims:
         s = self.scenario
@@ -251,8 +233,8 @@ class Board:
             mine = belligerents.index(claim.actor)
             other.append(next(k for k in range(len(belligerents)) if k != mine))
             regions.append(np.array([index[r] for r in claim.regions], dtype=int))
-            value.append(self._tile(compiled.get(
-                f"territorial_claims.{claim.id}.completion_value_per_month")))
+            value.append(compiled.get(
+                f"territorial_claims.{claim.id}.completion_value_per_month"))
         n = self.summit.area_km2.shape[-1]
         return Claims(actor=np.array(actor, dtype=int), other=np.array(other, dtype=int),
                       regions=tuple(regions),
@@ -316,8 +298,8 @@ class Board:
 
     def moved(self, control: np.ndarray) -> list[tuple[int, list[int], np.ndarray]]:
         """Each moving option's regions and their control if it were signed now."""
-        view = self.compiled_view
-        return [(c, regions, _deal_control(view, self.summit, issue, option_id, control)[1])
+        return [(c, regions,
+                 _deal_control(self.compiled, self.summit, issue, option_id, control)[1])
                 for c, regions, (issue, option_id) in self.moves]
 
     def column_territory(self, control: np.ndarray,

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pydantic import Field
@@ -587,15 +587,16 @@ def _settle(m: _Month, belligerents: np.ndarray) -> np.ndarray:
 # --- the backward pass ---------------------------------------------------------------------------
 
 
-def _setting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
-             terms: list[dict[str, str]], paths_compiled: CompiledScenario, paths: WarPaths,
-             copies: int, squares: bool) -> _Setting:
-    board = Board(compiled, game.players, terms, expected.control[0], expected.area_km2,
-                  copies=copies)
+def _setting(expected: WarPaths, game: _Game, terms: list[dict[str, str]],
+             paths_compiled: CompiledScenario, paths: WarPaths, copies: int,
+             squares: bool) -> _Setting:
+    """The board and track of one set of paths, ``copies`` paths per outer draw."""
     tile = (lambda x: np.tile(x, copies)) if copies > 1 else (lambda x: x)
+    board = Board(paths_compiled, game.players, terms, tile(expected.control[0]),
+                  tile(expected.area_km2))
     return _Setting(board=board, track=_track(paths_compiled, paths, board, game, squares),
                     annuity=tile(game.annuity),
-                    threat_p={lever: tile(compiled.get(f"levers.{lever}.probability"))
+                    threat_p={lever: paths_compiled.get(f"levers.{lever}.probability")
                               for lever, _ in game.threats})
 
 
@@ -613,7 +614,7 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     full = min(keep + FULL_MONTHS, horizon - 1) if copies > 1 else 0
     long = fitting.subset(n) if copies > 1 else fitting
     long = long.with_months(horizon + 1)
-    at = _setting(compiled, expected, game, terms, long,
+    at = _setting(expected, game, terms, long,
                   simulate_war(long, noise=True, log_m=None if log_m is None else log_m[:n]),
                   1, options.squares)
     fits: list[Fit] = [None] * keep  # type: ignore[list-item]
@@ -621,7 +622,7 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     value, fitted = _induct(game, at, value, horizon, full, weights[:, :n], fits, tell)
     if copies > 1:  # every path from month `full` down
         short = fitting.with_months(full + 1)
-        at = _setting(compiled, expected, game, terms, short,
+        at = _setting(expected, game, terms, short,
                       simulate_war(short, noise=True, log_m=log_m), copies, options.squares)
         m = _month(game, at, fitted, full, game.weighting)
         value = _expected(m, game, m.values.war)
@@ -685,7 +686,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     while True:
         forward = compiled.with_months(months).with_lever_start(starts)
         paths = simulate_war(forward, noise=True)
-        at = _setting(compiled, expected, game, terms, forward, paths, 1, options.squares)
+        at = _setting(expected, game, terms, forward, paths, 1, options.squares)
         signed, package, who = np.full(n, -1), np.full(n, -1), np.full(n, -1)
         collapsed = np.full(n, -1)
         hazard = np.zeros(n)
@@ -726,8 +727,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
             starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
     threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))
                   .astype(int) for lever in starts) if starts else np.zeros(n, dtype=int)
-    named_at = _setting(compiled, expected, game, terms[:named], forward, paths, 1,
-                        options.squares) if named else None
+    named_at = replace(at, board=at.board.with_packages(terms[:named])) if named else None
     scored = _named(game, named_at, fits) if named_at is not None else None
     zero = np.zeros(len(game.players), dtype=int)
     own = _month(game, at, fits[0], 0, game.weighting)
