@@ -1,15 +1,18 @@
 """The packages the solver may offer besides the named proposals (MODELS.md 2.5).
 
-Two steps. *Searched* packages are the month-0 maximisers of weighted sums of the
+Three steps. *Searched* packages are the month-0 maximisers of weighted sums of the
 belligerents' values, ``lam * V_RU / A_RU + (1 - lam) * V_UA / A_UA``, within each *hazard
 class* (the packages that agree on every option that changes the collapse hazard:
 guarantees, recognition, alignment, arms). Within a class that value is additive over
 issues, so each issue takes its best option; a combination that breaks an exclusion is
 dropped; the weights run from the compromise outwards. Those values ignore what decides a
-vote (ratification, claims, the hazard, the continuation values), so :func:`refine` then
-climbs, one issue at a time, to the packages each proposer (and the Nash product) prefers
-among those the others accept, scored against a quick first solve. The full deal space is
-scored against the equilibrium, not solved over.
+vote (ratification, claims, the hazard, the continuation values), so, scored against a
+quick first solve, :func:`climb` moves one issue at a time to the packages each proposer
+(and the Nash product) prefers on average among those the others accept, and
+:func:`ascend` does the same draw by draw from the best package found so far on each
+draw, keeping the local maxima that recur on most draws. The full deal space is scored
+against the equilibrium, not solved over (``benchmarks/check_candidates.py`` measures how
+often the candidates hold the best package of the whole space).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ceasefire.bargaining.board import Board
 from ceasefire.dynamics import WarPaths
 from ceasefire.scenario.compile import CompiledScenario
 
-__all__ = ["WEIGHTS", "candidate_packages"]
+__all__ = ["WEIGHTS", "ascend", "candidate_packages", "climb"]
 
 WEIGHTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9)
 """Weights on the first belligerent, from the compromise outwards."""
@@ -92,7 +95,111 @@ def _allowed(scenario, terms: dict[str, str]) -> bool:
     return True
 
 
-def refine(board: Board, values_of, starts: list[dict[str, str]], proposers: np.ndarray,
+def ascend(board: Board, values_of, starts: list[dict[str, str]], proposers: np.ndarray,
+           annuity: np.ndarray, limit: int, sweeps: int = 3) -> list[dict[str, str]]:
+    """The packages that serve each proposer best on most draws, by per-draw ascent.
+
+    ``values_of(board)`` scores the board's packages (month 0 of a first, quick solve);
+    ``proposers`` are the players who propose, ``annuity`` ``[J, N]`` each player's A.
+    For every objective (each proposer's
+    gain where every other veto player accepts, and the Nash product of the belligerents'
+    gains where all accept) and every draw, coordinate ascent starts from the best of
+    ``starts`` on that draw and moves one issue at a time to its best allowed option, on
+    that draw's values; a package no veto player blocks always beats one some player
+    blocks, and among blocked ones the smaller total shortfall wins, so the ascent walks
+    towards acceptance. The draws' local maxima are returned, the most frequent first
+    (objectives taking turns), at most ``limit``.
+    """
+    s = board.scenario
+    packages: list[dict[str, str]] = []
+    index: dict[tuple[str, ...], int] = {}
+
+    def add(p: dict[str, str]) -> int:
+        key = _key(s, p)
+        if key not in index:
+            index[key] = len(packages)
+            packages.append(dict(zip([i.id for i in s.issues], key, strict=True)))
+        return index[key]
+
+    scores: dict[int, np.ndarray] = {}  # package -> [objectives, N]
+
+    def score(rows: list[int]) -> None:
+        new = [r for r in dict.fromkeys(rows) if r not in scores]
+        if new:
+            trial = board.with_packages([packages[r] for r in new])
+            for r, sc in zip(new, _objectives(values_of(trial), trial, proposers, annuity),
+                             strict=True):
+                scores[r] = sc
+
+    first = [add(dict({i.id: i.default for i in s.issues}, **p)) for p in starts]
+    score(first)
+    table = np.stack([scores[r] for r in first])  # [S, K, N]
+    current = np.asarray(first)[table.argmax(axis=0)]  # [K, N]
+    draws = np.arange(current.shape[1])
+    for _ in range(sweeps):
+        before = current.copy()
+        for issue in s.issues:
+            distinct = np.unique(current)
+            trials = np.full((len(distinct), len(issue.options)), -1)
+            for a, r in enumerate(distinct):
+                for o, option in enumerate(issue.options):
+                    p = dict(packages[r], **{issue.id: option.id})
+                    if _allowed(s, p):
+                        trials[a, o] = add(p)
+            score([r for r in trials.ravel() if r >= 0])
+            where = np.searchsorted(distinct, current)  # [K, N]
+            for k in range(current.shape[0]):
+                rows = trials[where[k]]  # [N, O]
+                value = np.stack([np.where(rows[:, o] >= 0, _at(scores, rows[:, o], k, draws),
+                                           -np.inf) for o in range(rows.shape[1])], axis=1)
+                best = rows[draws, value.argmax(axis=1)]
+                current[k] = np.where(best >= 0, best, current[k])
+        if np.array_equal(before, current):
+            break
+    ranked = []
+    for k in range(current.shape[0]):
+        rows, counts = np.unique(current[k], return_counts=True)
+        ranked.append(rows[np.argsort(-counts, kind="stable")].tolist())
+    out: list[int] = []
+    for turn in itertools.zip_longest(*ranked):
+        out += [r for r in turn if r is not None and r not in out]
+    return [packages[r] for r in out[:limit]]
+
+
+def _at(scores: dict[int, np.ndarray], rows: np.ndarray, k: int,
+        draws: np.ndarray) -> np.ndarray:
+    """Objective ``k`` of package ``rows[n]`` on draw ``n``."""
+    return np.array([scores[r][k, n] if r >= 0 else -np.inf
+                     for r, n in zip(rows.tolist(), draws.tolist(), strict=True)])
+
+
+BLOCKED = -1e6
+"""Score offset of a package some veto player blocks (below any accepted package)."""
+
+
+def _objectives(values, board: Board, proposers: np.ndarray,
+                annuity: np.ndarray) -> np.ndarray:
+    """``[P, K, N]``: each proposer's objective, then the Nash product's, per draw.
+
+    Where the package is blocked, ``BLOCKED`` less the total shortfall of those who
+    block it (the proposer's own included), in units of their annuities, so that ascent
+    moves towards acceptance and no party's units weigh more than another's.
+    """
+    gain = values.gain()  # [P, J, N]
+    required = board.required[:, :, None]
+    short = np.where(required, np.maximum(-gain, 0) / annuity[None], 0)  # [P, J, N]
+    out = []
+    for player in proposers:
+        blocked = (short > 0).any(axis=1)
+        out.append(np.where(blocked, BLOCKED - short.sum(axis=1), gain[:, player]))
+    bel = board.belligerents
+    blocked = (short > 0).any(axis=1)
+    out.append(np.where(blocked, BLOCKED - short.sum(axis=1),
+                        np.prod(np.maximum(gain[:, bel], 0), axis=1)))
+    return np.stack(out, axis=1)
+
+
+def climb(board: Board, values_of, starts: list[dict[str, str]], proposers: np.ndarray,
            sweeps: int = 3) -> list[dict[str, str]]:
     """Local maxima of each proposer's objective, by coordinate ascent from ``starts``.
 

@@ -38,7 +38,7 @@ import numpy as np
 from pydantic import Field
 
 from ceasefire.bargaining.board import Board, MonthState, Values
-from ceasefire.bargaining.candidates import candidate_packages, refine
+from ceasefire.bargaining.candidates import ascend, candidate_packages, climb
 from ceasefire.bargaining.outcome import Candidate, Equilibrium
 from ceasefire.bargaining.packages import deal_control
 from ceasefire.bargaining.regression import Fit, fit
@@ -186,12 +186,12 @@ REFINE_DRAWS = 300
 def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
              named: list[dict[str, str]], searched: list[dict[str, str]], limit: int,
              options: SolverOptions) -> list[dict[str, str]]:
-    """Candidates that are local maxima of each proposer's objective at month 0.
+    """The packages that serve each proposer best on most draws of a quick first solve.
 
-    A quick solve (the first draws, one fitting path, the first searched candidates)
-    gives each party's continuation value; from each named proposal and the first
-    searched packages, coordinate ascent finds the packages each proposer (and the Nash
-    product) prefers among those the others accept. They come first, then the rest of
+    A quick solve (the first draws, one fitting path, the searched candidates) gives each
+    party's continuation value at month 0; from the best of the named and searched
+    packages on each draw, per-draw ascent (:func:`refine`) finds what each proposer (and
+    the Nash product) would offer there. The most frequent come first, then the rest of
     the searched ones, up to ``limit``.
     """
     draws = min(compiled.draws, REFINE_DRAWS)
@@ -201,9 +201,12 @@ def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     now = quick.now
     board = Board(sub, now.players, named or searched[:1], expected.control[0][..., :draws],
                   expected.area_km2[..., :draws])
-    starts = named + searched[:max(0, 8 - len(named))]
-    found = refine(board, lambda b: b.values(now.state, now.own, now.annuity), starts,
-                   game.proposer_player)
+    room = limit - len(named)
+    values = lambda b: b.values(now.state, now.own, now.annuity)  # noqa: E731
+    climbed = climb(board, values, named + searched[:max(0, 8 - len(named))],
+                    game.proposer_player)
+    found = climbed + ascend(board, values, named + climbed + searched,
+                             game.proposer_player, now.annuity, limit=limit)
     s = compiled.scenario
     keys = {tuple(p.get(i.id, i.default) for i in s.issues) for p in named}
     out = []
@@ -212,7 +215,7 @@ def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
         if key not in keys:
             keys.add(key)
             out.append(p)
-    return out[:limit - len(named)]
+    return out[:room]
 
 
 def _game(compiled: CompiledScenario, expected: WarPaths) -> _Game:
