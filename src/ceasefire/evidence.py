@@ -28,7 +28,7 @@ WEAK_GRADES = ("unconfirmed", "modelling-assumption")
 """Grades of evidence that results resting on them are flagged for (DESIGN.md 9.15)."""
 
 _COLLECTIONS = ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
-                "proposals", "territorial_claims")
+                "proposals", "territorial_claims", "narrow_agreements")
 
 
 def _records(scenario: Scenario) -> Iterator[tuple[str, Sourced]]:

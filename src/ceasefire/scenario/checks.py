@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ceasefire.scenario.model import Issue, Regime, Scenario, Sourced
-from ceasefire.scenario.values import Pert, point_value
+from ceasefire.scenario.values import Pert, point_value, support
 
 __all__ = ["LEVER_TARGETS", "MAX_OPTIONS", "MAX_OPTIONS_PER_ISSUE", "check_scenario",
            "lever_paths", "lever_target"]
@@ -46,8 +46,8 @@ def check_scenario(scenario: Scenario, *, strict_evidence: bool = False) -> list
     """
     found: list[Found] = []
     for check in (_unique_ids, _actors, _regions, _records_of_actors, _levers, _issues,
-                  _proposals, _bargaining, _territorial_claims, _stakeholders, _beliefs,
-                  _evidence):
+                  _proposals, _bargaining, _territorial_claims, _narrow_agreements,
+                  _stakeholders, _beliefs, _evidence):
         found.extend(check(scenario))
     if strict_evidence:
         found.extend(_numbers_cite_evidence(scenario))
@@ -126,6 +126,7 @@ def _unique_ids(s: Scenario) -> Iterator[Found]:
                  "proposals", "evidence"):
         yield from _duplicates(getattr(s, name), (name,), name.rstrip("s"))
     yield from _duplicates(s.territorial_claims, ("territorial_claims",), "territorial claim")
+    yield from _duplicates(s.narrow_agreements, ("narrow_agreements",), "narrow agreement")
     for i, issue in enumerate(s.issues):
         yield from _duplicates(issue.options, ("issues", i, "options"), "option")
     if s.stakeholders:
@@ -408,6 +409,30 @@ def _territorial_claims(s: Scenario) -> Iterator[Found]:
                        "list each region once")
 
 
+def _narrow_agreements(s: Scenario) -> Iterator[Found]:
+    """Narrow agreements: valued by every belligerent, and by belligerents only."""
+    belligerents = s.belligerents
+    for i, agreement in enumerate(s.narrow_agreements):
+        loc: Loc = ("narrow_agreements", i)
+        for actor_id in agreement.value:
+            if actor_id not in belligerents:
+                yield ((*loc, "value", actor_id), f"{actor_id!r} is not a belligerent",
+                       "a narrow agreement is signed by the belligerents alone: give values "
+                       f"for {', '.join(belligerents)} only")
+        missing = [b for b in belligerents if b not in agreement.value]
+        if missing:
+            yield ((*loc, "value"), f"no value for {', '.join(missing)}",
+                   "every belligerent must accept, so each needs a value (0 if it is "
+                   "indifferent, negative if it loses by the agreement)")
+        if agreement.term == "one-off":
+            given = {"hazard": support(agreement.hazard) != (0, 0),
+                     "duration_months": agreement.duration_months is not None}
+            for field in (f for f, set_ in given.items() if set_):
+                yield ((*loc, field), f"a one-off agreement is carried out at signing, "
+                       f"so it has no {field}",
+                       f"remove {field}, or make the agreement term: flow")
+
+
 def _stakeholders(s: Scenario) -> Iterator[Found]:
     if s.stakeholders is None:
         return
@@ -464,7 +489,7 @@ def _sourced(s: Scenario) -> Iterator[tuple[Loc, Any]]:
     yield (), s
     yield ("bargaining",), s.bargaining
     for name in ("actors", "regions", "forces", "economy", "levers", "opinion", "issues",
-                 "proposals", "territorial_claims"):
+                 "proposals", "territorial_claims", "narrow_agreements"):
         for i, record in enumerate(getattr(s, name)):
             yield (name, i), record
             if name == "regions" and record.front is not None:
@@ -506,6 +531,7 @@ def _evidence(s: Scenario) -> Iterator[Found]:
 _NOT_PARAMETERS = {"format_version", "as_of", "currency", "horizon_months", "actors",
                    "regions", "forces", "economy", "levers", "opinion", "issues", "proposals",
                    "stakeholders", "evidence", "bargaining", "territorial_claims",
+                   "narrow_agreements",
                    "mediator", "mediator_plan", "against", "constitutional", "actor",
                    "id", "name", "description", "sources", "province", "role", "side", "veto",
                    "features", "kind", "default", "term", "status", "factor", "attacker",

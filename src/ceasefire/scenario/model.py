@@ -32,6 +32,7 @@ __all__ = [
     "Issue",
     "Lever",
     "LineSpec",
+    "NarrowAgreement",
     "Opinion",
     "Option",
     "Prior",
@@ -87,6 +88,12 @@ Discount = Annotated[
                     hint="a monthly discount factor lies strictly between 0 and 1, e.g. 0.98")),
 ]
 Real = Quantity
+TrustFactor = Annotated[
+    Quantity,
+    _bounded(Bounds(0, 1, open_low=True,
+                    hint="a trust factor multiplies a deal's collapse hazard: 1 is no effect, "
+                    "0.9 lowers it by a tenth")),
+]
 SupportShift = Annotated[
     Quantity,
     _bounded(Bounds(-1, 1, hint="a shift of public support in share points, e.g. 0.08 for "
@@ -530,6 +537,34 @@ class TerritorialClaim(Sourced):
     description: str = ""
 
 
+class NarrowAgreement(Sourced):
+    """An issue the belligerents can agree alone while the war goes on (issue 14, item 2).
+
+    A prisoner exchange, a moratorium on strikes on energy infrastructure, a grain or
+    navigation arrangement. ``value`` is each belligerent's value of it in its own units
+    (the units of its region values): per month while kept for a ``flow`` agreement, once
+    at signing for a ``one-off`` (an exchange: an event that can repeat). Each month it is
+    on the table with probability ``proposal_rate``; it is signed when every belligerent's
+    discounted value of it is at least zero. A kept flow agreement collapses with monthly
+    probability ``hazard``, or expires honoured after ``duration_months`` (none: it lasts
+    until it collapses or a comprehensive deal subsumes it). While it is kept, and for
+    ``trust_months`` after it was honoured, a comprehensive deal's monthly collapse hazard
+    is multiplied by ``trust_factor``. The engine is
+    :func:`ceasefire.bargaining.narrow.narrow_agreements`.
+    """
+
+    id: KebabId
+    name: str
+    term: Literal["flow", "one-off"] = "flow"
+    value: dict[ActorId, Real]
+    proposal_rate: Share
+    hazard: Share = 0.0
+    duration_months: int | None = Field(default=None, ge=1, le=240)
+    trust_factor: TrustFactor = 1.0
+    trust_months: int = Field(default=0, ge=0, le=240)
+    description: str = ""
+
+
 # --- the scenario -------------------------------------------------------------------------
 
 
@@ -554,6 +589,7 @@ class Scenario(Record):
     proposals: list[Proposal] = Field(default_factory=list)
     bargaining: Bargaining = Field(default_factory=Bargaining)
     territorial_claims: list[TerritorialClaim] = Field(default_factory=list)
+    narrow_agreements: list[NarrowAgreement] = Field(default_factory=list)
     stakeholders: Stakeholders | None = None
     beliefs: Beliefs | None = None
     evidence: list[Claim] = Field(default_factory=list)
