@@ -39,15 +39,26 @@ from pydantic import Field
 
 from ceasefire.bargaining.board import Board, MonthState, Values
 from ceasefire.bargaining.candidates import ascend, candidate_packages, climb
-from ceasefire.bargaining.outcome import Candidate, Equilibrium
+from ceasefire.bargaining.outcome import REASONS, Candidate, Equilibrium, Talks
 from ceasefire.bargaining.packages import deal_control
 from ceasefire.bargaining.regression import Fit, fit
+from ceasefire.bargaining.strategies import (
+    Equilibrium as EquilibriumStrategy,
+)
+from ceasefire.bargaining.strategies import (
+    History,
+    Strategy,
+    View,
+    apply_bluffs,
+    bluff_amounts,
+    respond,
+)
 from ceasefire.dynamics import WarPaths, simulate_war
 from ceasefire.dynamics.war import _kept
 from ceasefire.options import Options
 from ceasefire.scenario.compile import CompiledScenario
 
-__all__ = ["Now", "SolverOptions", "solve", "solver_horizon"]
+__all__ = ["Fitted", "Now", "SolverOptions", "fit_game", "play", "solve", "solver_horizon"]
 
 NEVER = 1 << 20
 """Start month of a lever that never starts."""
@@ -138,6 +149,24 @@ class _Game:
     annuity: np.ndarray  # [J, n]
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """The game solved backwards: what every forward pass on its draws shares.
+
+    The candidates (named proposals first), the continuation-value regressions of the
+    reported months and the horizon. :func:`play` runs the forward pass on it, with the
+    equilibrium strategies or others (issue 14: strategies off the equilibrium keep the
+    equilibrium's continuation values).
+    """
+
+    game: _Game
+    candidates: tuple[Candidate, ...]
+    named: int
+    fits: tuple[Fit, ...]
+    horizon: int
+    options: SolverOptions
+
+
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
           *, candidates: Sequence[Candidate] | None = None,
           progress: Progress | None = None) -> Equilibrium:
@@ -148,6 +177,15 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
     first) replaces the search: variants of one scenario solved on the same candidates
     (the leverage decomposition) differ only in what they change.
     """
+    fitted = fit_game(compiled, expected, options, candidates=candidates, progress=progress)
+    return play(compiled, expected, fitted)
+
+
+def fit_game(compiled: CompiledScenario, expected: WarPaths,
+             options: SolverOptions | None = None, *,
+             candidates: Sequence[Candidate] | None = None,
+             progress: Progress | None = None) -> Fitted:
+    """The candidates and the backward induction of :func:`solve`, without the forward pass."""
     options = options or SolverOptions()
     tell = progress or (lambda stage, done: None)
     s = compiled.scenario
@@ -164,16 +202,28 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
             + [Candidate(f"searched-{k + 1}", terms, True) for k, terms in enumerate(packages)])
     candidates = tuple(candidates)
     terms = [dict(c.terms) for c in candidates]
-    window = s.horizon_months
-    keep = max(window, START_MONTHS)
+    keep = max(s.horizon_months, START_MONTHS)
     horizon = max(options.horizon or solver_horizon(
         np.stack([compiled.get(f"actors.{p}.discount_factor") for p in game.players])),
         keep + 1)  # T past the reporting window
     tell("fitting paths", 0.0)
     fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell)
     tell("forward pass", 0.8)
-    return _forward(compiled, expected, game, candidates, len(named), fits, horizon,
-                    options)
+    return Fitted(game=game, candidates=candidates, named=len(named), fits=tuple(fits),
+                  horizon=horizon, options=options)
+
+
+def play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, *,
+         strategies: Mapping[int, Strategy] | None = None, record: bool = False,
+         ) -> Equilibrium:
+    """The forward pass of a fitted game on fresh paths (MODELS.md 2.5).
+
+    ``strategies`` maps a player index to the strategy it plays instead of the
+    equilibrium's (:mod:`ceasefire.bargaining.strategies`); the continuation values stay
+    the equilibrium's. ``record`` keeps the talks month by month
+    (:attr:`Equilibrium.talks`) for transcripts.
+    """
+    return _forward(compiled, expected, fitted, dict(strategies or {}), record)
 
 
 # --- setting up ---------------------------------------------------------------------------
@@ -514,9 +564,7 @@ def _offers(m: _Month, game: _Game) -> list[_Offer]:
     gain, required = m.gain, m.required[:, :, None]
     _, J, n = gain.shape
     rows = np.arange(n)
-    threatened = np.zeros((J, n))  # X after a refusal of the mediator, less X
-    for lever, target in game.threats:
-        threatened[target] += m.jumps[lever][target]
+    threatened = _threatened(m, game)
     out = []
     for player in game.proposer_player:
         mediator = player == game.mediator
@@ -665,17 +713,20 @@ def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
 # --- the forward pass ----------------------------------------------------------------------------
 
 
-def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
-             candidates: tuple[Candidate, ...], named: int, fits: list[Fit], horizon: int,
-             options: SolverOptions) -> Equilibrium:
-    """Play the equilibrium on fresh paths with m from the analyst's belief.
+def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
+             chosen: dict[int, Strategy], record: bool) -> Equilibrium:
+    """Play the game on fresh paths with m from the analyst's belief.
 
-    A threat carried out changes the war from the next month, so the paths are simulated
-    again from the start with the lever on from then (the months before are unchanged:
-    random streams are consumed month by month), until no new threat fires.
+    Each month the drawn proposer offers what its strategy picks (the equilibrium's by
+    default), every veto player votes with its own, and an agreed package is ratified
+    with probability r. A threat carried out changes the war from the next month, so the
+    paths are simulated again from the start with the lever on from then (the months
+    before are unchanged: random streams are consumed month by month), until no new
+    threat fires.
     """
+    game, fits, candidates = fitted.game, fitted.fits, fitted.candidates
     s = compiled.scenario
-    window, n = s.horizon_months, compiled.draws
+    window, n, J = s.horizon_months, compiled.draws, len(game.players)
     months = max(window, START_MONTHS) + 1
     terms = [dict(c.terms) for c in candidates]
     root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 1))
@@ -685,11 +736,13 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
                                           side="right"), len(chooser) - 1)
     u_ratify, u_collapse = rng.random((window, n)), rng.random((window, n))
     starts = {lever: np.full(n, NEVER) for lever, _ in game.threats}
+    plays = [chosen.get(j, EQUILIBRIUM) for j in range(J)]
+    bluffs = bluff_amounts(chosen, J)
     rows = np.arange(n)
     while True:
         forward = compiled.with_months(months).with_lever_start(starts)
         paths = simulate_war(forward, noise=True)
-        at = _setting(expected, game, terms, forward, paths, 1, options.squares)
+        at = _setting(expected, game, terms, forward, paths, 1, fitted.options.squares)
         signed, package, who = np.full(n, -1), np.full(n, -1), np.full(n, -1)
         collapsed = np.full(n, -1)
         hazard = np.zeros(n)
@@ -697,7 +750,9 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
         force = np.zeros((window, n), dtype=bool)
         fired = {lever: np.full(n, NEVER) for lever, _ in game.threats}
         stale = np.zeros(n, dtype=bool)
-        continuation = np.zeros((window, len(game.players), n))
+        continuation = np.zeros((window, J, n))
+        history = History.empty(J, n)
+        log = _Log(window, J, n) if record else None
         for t in range(window):
             # a deal signed before this month collapses at its monthly hazard; bargaining
             # then resumes (MODELS.md 2.2), on the war's state of the path
@@ -707,19 +762,38 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
             m = _month(game, at, fits[t], t, game.weighting)
             continuation[t] = m.predicted
             live = ~holding & ~stale
-            for q, offer in enumerate(_offers(m, game)):
+            threatened = _threatened(m, game)
+            seen = [apply_bluffs(m.gain, bluffs, viewer=j) for j in range(J)]
+            made, by = np.full(n, -1), np.where(live, game.proposer_player[proposer[t]], -1)
+            for q, k in enumerate(game.proposer_player):
                 mine = live & (proposer[t] == q)
-                agreed = mine & (offer.package >= 0) & ~offer.tabled
-                r = m.values.ratify[np.maximum(offer.package, 0), rows]
+                if not mine.any():
+                    continue
+                floor = threatened if k == game.mediator else np.zeros((J, n))
+                views = [View(t=t, months=window, player=j, proposer=int(k), gain=seen[j],
+                              required=m.required, floor=floor, history=history,
+                              mediator=game.mediator, plan=game.plan) for j in range(J)]
+                offer = plays[k].offer(views[k])
+                agreed, refuses = respond(plays, views, offer)
+                agreed &= mine
+                made = np.where(mine, offer, made)
+                r = m.values.ratify[np.maximum(offer, 0), rows]
                 done = agreed & (u_ratify[t] < r)
                 first = done & (signed < 0)
-                signed[first], package[first], who[first] = t, offer.package[first], q
-                hazard[done] = m.values.hazard[offer.package[done], rows[done]]
+                signed[first], package[first], who[first] = t, offer[first], q
+                hazard[done] = m.values.hazard[offer[done], rows[done]]
                 holding |= done
-                for lever, target in game.threats:
-                    fire = (mine & offer.refuses[target] & forward.lever_active[lever]
-                            & (starts[lever] == NEVER))
-                    fired[lever] = np.where(fire & (fired[lever] == NEVER), t, fired[lever])
+                if k == game.mediator:  # a refusal of the mediator's offer
+                    for lever, target in game.threats:
+                        fire = (mine & refuses[target] & forward.lever_active[lever]
+                                & (starts[lever] == NEVER))
+                        fired[lever] = np.where(fire & (fired[lever] == NEVER), t,
+                                                fired[lever])
+                if log is not None:
+                    log.note(t, mine, refuses, agreed, done)
+            history = history.record(by, made)
+            if log is not None:
+                log.month(t, by, made, ends, m, game, at, fits[t], seen)
             force[t] = holding
             stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
         if not any(np.any(f < NEVER) for f in fired.values()):
@@ -730,25 +804,97 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
             starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
     threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))
                   .astype(int) for lever in starts) if starts else np.zeros(n, dtype=int)
+    named = fitted.named
     named_at = replace(at, board=at.board.with_packages(terms[:named])) if named else None
     scored = _named(game, named_at, fits) if named_at is not None else None
-    zero = np.zeros(len(game.players), dtype=int)
+    zero = np.zeros(J, dtype=int)
     own = _month(game, at, fits[0], 0, game.weighting)
     common = _month(game, at, fits[0], 0, zero)
     now = Now(players=game.players, state=at.track.state(0), own=own.predicted,
               common=common.predicted, annuity=game.annuity)
+    talks = None if log is None else log.talks(paths, starts, game, plays)
     return Equilibrium(
         players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
-        candidates=candidates, solver_horizon=horizon, fitting_paths=options.fitting_paths,
+        candidates=candidates, solver_horizon=fitted.horizon,
+        fitting_paths=fitted.options.fitting_paths,
         months=window, signed=signed, package=package, proposer=who, collapsed=collapsed,
         force=force,
         continuation=continuation, accept=scored["accept"] if scored else _empty(game, n),
         reasons=scored["reasons"] if scored else _empty(game, n).astype(np.int8),
         required=at.board.required[:named], zone_own=_zone(own), zone_common=_zone(common),
-        ratification=scored["ratification"] if scored else np.zeros((0, len(game.players), n)),
+        ratification=scored["ratification"] if scored else np.zeros((0, J, n)),
         hazard=scored["hazard"] if scored else np.zeros((0, n)),
         threats=np.asarray(threats), surplus=scored["surplus"] if scored else None,
-        margin=scored["margin"] if scored else None, now=now)
+        margin=scored["margin"] if scored else None, now=now, talks=talks)
+
+
+EQUILIBRIUM = EquilibriumStrategy()
+"""The strategy every player plays unless told otherwise."""
+
+
+def _threatened(m: _Month, game: _Game) -> np.ndarray:
+    """``[J, N]`` X after a refusal of the mediator's offer, less X (MODELS.md 2.6)."""
+    threatened = np.zeros(m.gain.shape[1:])
+    for lever, target in game.threats:
+        threatened[target] += m.jumps[lever][target]
+    return threatened
+
+
+class _Log:
+    """The talks of one forward pass, month by month, for :class:`Talks`."""
+
+    def __init__(self, window: int, players: int, n: int) -> None:
+        self.proposer = np.full((window, n), -1, dtype=np.int16)
+        self.offered = np.full((window, n), -1, dtype=np.int32)
+        self.refused = np.zeros((window, players, n), dtype=bool)
+        self.reason = np.zeros((window, players, n), dtype=np.int8)
+        self.agreed = np.zeros((window, n), dtype=bool)
+        self.ratified = np.zeros((window, n), dtype=bool)
+        self.collapsed = np.zeros((window, n), dtype=bool)
+        self.gain = np.zeros((window, players, n))
+
+    def note(self, t: int, mine: np.ndarray, refuses: np.ndarray, agreed: np.ndarray,
+             done: np.ndarray) -> None:
+        self.refused[t] |= mine[None] & refuses
+        self.agreed[t] |= agreed
+        self.ratified[t] |= done
+
+    def month(self, t: int, by: np.ndarray, made: np.ndarray, ends: np.ndarray, m: _Month,
+              game: _Game, at: _Setting, fitted: Fit, seen: list[np.ndarray]) -> None:
+        """The month's proposer, offer, collapse, each player's gain and why refusers refuse.
+
+        A refusal the equilibrium responder would have made too gets the binding reason
+        of MODELS.md 2.7 (the first of belief, ratification and claim whose removal alone
+        turns it into acceptance, else value); one it would not have made is the
+        strategy's (code ``len(REASONS)``, "tactic").
+        """
+        self.proposer[t], self.offered[t], self.collapsed[t] = by, made, ends
+        rows = np.arange(made.shape[0])
+        pick = np.maximum(made, 0)
+        self.gain[t] = m.gain[pick, :, rows].T
+        if not self.refused[t].any():
+            return
+        zero = np.zeros(len(game.players), dtype=int)
+        tests = [m.gain, _month(game, at, fitted, t, zero).gain,
+                 _month(game, at, fitted, t, game.weighting, ratification=False).gain,
+                 _month(game, at, fitted, t, game.weighting, claims=False).gain]
+        floor = np.where((by == game.mediator)[None], _threatened(m, game), 0.0)
+        ok = [g[pick, :, rows].T >= floor for g in tests]
+        code = np.select(ok, [len(REASONS), 1, 2, 3], 4).astype(np.int8)
+        self.reason[t] = np.where(self.refused[t], code, 0)
+
+    def talks(self, paths: WarPaths, starts: dict[str, np.ndarray], game: _Game,
+              plays: list[Strategy]) -> Talks:
+        fired = np.full(self.offered.shape, -1, dtype=np.int16)
+        for k, (lever, _) in enumerate(game.threats):
+            month = starts[lever] - 1
+            hit = month < self.offered.shape[0]
+            fired[month[hit], np.flatnonzero(hit)] = k
+        return Talks(proposer=self.proposer, offered=self.offered, refused=self.refused,
+                     reason=self.reason, agreed=self.agreed, ratified=self.ratified,
+                     collapsed=self.collapsed, gain=self.gain, fired=fired,
+                     threats=tuple(lever for lever, _ in game.threats),
+                     strategies=tuple(p.name for p in plays), paths=paths)
 
 
 def _zone(m: _Month) -> np.ndarray:

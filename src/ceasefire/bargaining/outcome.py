@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["REASONS", "Candidate", "Equilibrium"]
+__all__ = ["REASONS", "TACTIC", "Candidate", "Equilibrium", "Talks"]
 
 REASONS = ("accepts", "belief", "ratification", "claim", "value")
 """Codes of :attr:`Equilibrium.reasons`: 0 the party accepts (or has no veto over the
@@ -33,6 +33,54 @@ class Candidate:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))
+
+
+TACTIC = len(REASONS)
+"""Code in :attr:`Talks.reason` of a refusal the equilibrium responder would not make:
+the party's strategy refuses what its continuation value alone would accept."""
+
+
+@dataclass(frozen=True)
+class Talks:
+    """The talks month by month on every forward path (``[months, ...draws]``).
+
+    Attributes
+    ----------
+    proposer
+        ``[months, draws]`` player index of the month's proposer (-1: no talks that month,
+        because a deal holds or the path is replayed after a threat).
+    offered
+        ``[months, draws]`` candidate index offered (-1: nothing).
+    refused, reason
+        ``[months, players, draws]`` who refused the offer, and why: codes into
+        :data:`REASONS`, or :data:`TACTIC`.
+    agreed, ratified, collapsed
+        ``[months, draws]`` every veto player accepted; it was ratified and signed; a
+        deal in force collapsed at the start of the month.
+    gain
+        ``[months, players, draws]`` each player's gain from the offer,
+        r (V - X) - (1 - r_j) a_j, in its own units (0 where nothing was offered).
+    fired
+        ``[months, draws]`` index into ``threats`` of the conditional lever carried out
+        after a refusal that month (it acts from the next month), -1 none.
+    threats, strategies
+        The conditional levers' ids; each player's strategy name.
+    paths
+        The war paths the talks were played on (control, beliefs, opinion).
+    """
+
+    proposer: np.ndarray
+    offered: np.ndarray
+    refused: np.ndarray
+    reason: np.ndarray
+    agreed: np.ndarray
+    ratified: np.ndarray
+    collapsed: np.ndarray
+    gain: np.ndarray
+    fired: np.ndarray
+    threats: tuple[str, ...]
+    strategies: tuple[str, ...]
+    paths: Any
 
 
 @dataclass(frozen=True)
@@ -86,6 +134,8 @@ class Equilibrium:
     now
         Month 0 of the forward paths (:class:`ceasefire.bargaining.equilibrium.Now`), to
         score any package against the equilibrium continuation values.
+    talks
+        The talks month by month (:class:`Talks`), when the forward pass recorded them.
     surplus, margin
         ``[named, 13, players, draws]``: V - X of each named proposal offered in start
         months 0..12, in the player's own units, and the least surplus its acceptance
@@ -116,6 +166,7 @@ class Equilibrium:
     margin: np.ndarray | None = None
     now: Any = None
     force: np.ndarray | None = None
+    talks: Talks | None = None
 
     @property
     def draws(self) -> int:
