@@ -20,7 +20,7 @@ LAYERS = {
     "results": 1,  # pure data
     "dynamics": 2,
     "bargaining": 3, "deals": 3, "forecast": 3,  # the engines
-    "workflows": 4,
+    "workflows": 4, "interop": 4,  # exports solved games to other tools
     "report": 5,  # renders results; runs no engine
     "cli": 6,
 }

@@ -35,10 +35,12 @@ def _register_all() -> None:
         backtest_cmds,
         deals_cmds,
         forecast_cmds,
+        interop_cmds,
         scenario_cmds,
     )
 
-    for module in (scenario_cmds, analyze_cmds, backtest_cmds, deals_cmds, forecast_cmds):
+    for module in (scenario_cmds, analyze_cmds, backtest_cmds, deals_cmds, forecast_cmds,
+                   interop_cmds):
         module.register(app)
 
 
