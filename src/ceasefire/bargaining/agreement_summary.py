@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ceasefire.bargaining.outcome import REASONS, Candidate, Equilibrium
-from ceasefire.results.agreement import REFUSAL_REASONS, AgreedPackage, Agreement, Zone
+from ceasefire.results.agreement import (
+    REFUSAL_REASONS,
+    AgreedPackage,
+    Agreement,
+    Narrow,
+    NarrowAgreed,
+    Zone,
+)
 from ceasefire.results.analyze import TimingEntry
 from ceasefire.results.stats import difference, estimate, summary
 from ceasefire.scenario.model import month_label
@@ -93,7 +100,24 @@ def summarise_agreement(eq: Equilibrium, scenario: Scenario) -> Agreement:
         plateau_shares=_shared([named[pid].terms for pid in plateau]),
         zone=zone, threats=estimate(eq.threats > 0),
         continuation={player: {label(t): summary(eq.continuation[t, j]) for t in range(months)}
-                      for j, player in enumerate(eq.players)})
+                      for j, player in enumerate(eq.players)},
+        narrow=_narrow(eq.narrow, label))
+
+
+def _narrow(outcome: Any, label: Any) -> Narrow | None:
+    """The narrow agreements' figures, or None when the scenario declares none."""
+    if outcome is None or not outcome.agreements:
+        return None
+    first = outcome.signed_by()  # [K, months, draws]
+    months = range(outcome.months)
+    return Narrow(
+        at_least_one_by={label(t): estimate(outcome.at_least_one_by()[t]) for t in months},
+        agreements={a: NarrowAgreed(
+            accepted=estimate(outcome.accepted[k]),
+            by_month={label(t): estimate(first[k, t]) for t in months},
+            in_force={label(t): estimate(outcome.kept[k, t]) for t in months})
+            for k, a in enumerate(outcome.agreements)},
+        hazard_factor={label(t): summary(outcome.hazard_factor[t]) for t in months})
 
 
 def binding_entries(eq: Equilibrium, scenario: Scenario,

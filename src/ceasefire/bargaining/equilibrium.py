@@ -39,6 +39,7 @@ from pydantic import Field
 
 from ceasefire.bargaining.board import Board, MonthState, Values
 from ceasefire.bargaining.candidates import ascend, candidate_packages, climb
+from ceasefire.bargaining.narrow import NarrowOutcome, NarrowPlan, NarrowState, narrow_plan
 from ceasefire.bargaining.outcome import REASONS, Candidate, Equilibrium, Talks
 from ceasefire.bargaining.packages import deal_control
 from ceasefire.bargaining.regression import Fit, fit
@@ -738,6 +739,8 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
     starts = {lever: np.full(n, NEVER) for lever, _ in game.threats}
     plays = [chosen.get(j, EQUILIBRIUM) for j in range(J)]
     bluffs = bluff_amounts(chosen, J)
+    plan = narrow_plan(compiled, window, np.random.default_rng(
+        np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 2))))
     rows = np.arange(n)
     while True:
         forward = compiled.with_months(months).with_lever_start(starts)
@@ -753,10 +756,12 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
         continuation = np.zeros((window, J, n))
         history = History.empty(J, n)
         log = _Log(window, J, n) if record else None
+        narrow, track = plan.start(), _NarrowTrack(plan)
         for t in range(window):
-            # a deal signed before this month collapses at its monthly hazard; bargaining
-            # then resumes (MODELS.md 2.2), on the war's state of the path
-            ends = holding & (u_collapse[t] < hazard)
+            # a deal signed before this month collapses at its monthly hazard, lowered by
+            # the narrow agreements kept or honoured (trust); bargaining then resumes
+            # (MODELS.md 2.2), on the war's state of the path
+            ends = holding & (u_collapse[t] < hazard * narrow.hazard_factor)
             collapsed = np.where(ends & (collapsed < 0), t, collapsed)
             holding &= ~ends
             m = _month(game, at, fits[t], t, game.weighting)
@@ -795,6 +800,8 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
             if log is not None:
                 log.month(t, by, made, ends, m, game, at, fits[t], seen)
             force[t] = holding
+            narrow = plan.step(narrow, holding)
+            track.note(narrow)
             stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
         if not any(np.any(f < NEVER) for f in fired.values()):
             break
@@ -825,7 +832,31 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
         ratification=scored["ratification"] if scored else np.zeros((0, J, n)),
         hazard=scored["hazard"] if scored else np.zeros((0, n)),
         threats=np.asarray(threats), surplus=scored["surplus"] if scored else None,
-        margin=scored["margin"] if scored else None, now=now, talks=talks)
+        margin=scored["margin"] if scored else None, now=now, talks=talks,
+        narrow=track.outcome(narrow))
+
+
+class _NarrowTrack:
+    """The narrow agreements' months of one forward pass, for :class:`NarrowOutcome`."""
+
+    def __init__(self, plan: NarrowPlan) -> None:
+        self.plan = plan
+        k, n = len(plan.agreements), plan.draws
+        self.kept = np.zeros((k, plan.months, n), dtype=bool)
+        self.events = np.zeros((k, plan.months, n), dtype=bool)
+        self.factor = np.ones((plan.months, n))
+
+    def note(self, state: NarrowState) -> None:
+        t = state.month
+        self.kept[:, t], self.events[:, t] = state.kept, state.events
+        self.factor[t] = state.hazard_factor
+
+    def outcome(self, state: NarrowState) -> NarrowOutcome:
+        plan = self.plan
+        return NarrowOutcome(agreements=plan.agreements, belligerents=plan.belligerents,
+                             value=plan.value, accepted=plan.accepted,
+                             signed_first=state.signed_first, kept=self.kept,
+                             events=self.events, hazard_factor=self.factor)
 
 
 EQUILIBRIUM = EquilibriumStrategy()

@@ -136,6 +136,10 @@ class Equilibrium:
         score any package against the equilibrium continuation values.
     talks
         The talks month by month (:class:`Talks`), when the forward pass recorded them.
+    narrow
+        The narrow agreements signed, kept and broken on the same paths
+        (:class:`ceasefire.bargaining.narrow.NarrowOutcome`); their trust lowers the
+        hazard of a comprehensive deal in force.
     surplus, margin
         ``[named, 13, players, draws]``: V - X of each named proposal offered in start
         months 0..12, in the player's own units, and the least surplus its acceptance
@@ -167,6 +171,7 @@ class Equilibrium:
     now: Any = None
     force: np.ndarray | None = None
     talks: Talks | None = None
+    narrow: Any = None
 
     @property
     def draws(self) -> int:

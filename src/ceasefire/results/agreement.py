@@ -16,7 +16,8 @@ from pydantic import Field
 
 from ceasefire.results.records import ActorId, Estimate, Month, Record, Slug, Summary
 
-__all__ = ["REFUSAL_REASONS", "AgreedPackage", "Agreement", "Reason", "Zone"]
+__all__ = ["REFUSAL_REASONS", "AgreedPackage", "Agreement", "Narrow", "NarrowAgreed", "Reason",
+           "Zone"]
 
 Reason = Literal["belief", "ratification", "claim", "value"]
 """Why a party refuses a package (MODELS.md 2.7): the first of *belief* (the analyst's
@@ -59,6 +60,28 @@ class Zone(Record):
                                    "analyst's belief.")
 
 
+class NarrowAgreed(Record):
+    """One narrow agreement on the forward paths (docs/narrow.md)."""
+
+    accepted: Estimate = Field(description=(
+        "P(every belligerent values it at or above fighting on without it)."))
+    by_month: dict[Month, Estimate] = Field(description=(
+        "P(signed at least once by the end of that month), cumulative."))
+    in_force: dict[Month, Estimate] = Field(description=(
+        "P(kept at the end of that month); one-off agreements are never 'kept'."))
+
+
+class Narrow(Record):
+    """Narrow agreements signed while the war goes on (issue 14; docs/narrow.md)."""
+
+    at_least_one_by: dict[Month, Estimate] = Field(description=(
+        "P(at least one narrow agreement signed by the end of that month), cumulative."))
+    agreements: dict[Slug, NarrowAgreed]
+    hazard_factor: dict[Month, Summary] = Field(description=(
+        "The factor on a comprehensive deal's monthly collapse hazard from the trust the "
+        "kept or honoured narrow agreements build (1: none)."))
+
+
 class Agreement(Record):
     """When a comprehensive deal is signed, what is signed, and what holds it up."""
 
@@ -93,3 +116,5 @@ class Agreement(Record):
         "Each player's continuation value C(t) on its own belief, above the value of "
         "holding the current line at the current costs for ever, in units of its war-cost "
         "annuity A (MODELS.md 2.7): what fighting on and bargaining again is worth to it."))
+    narrow: Narrow | None = Field(None, description=(
+        "The scenario's narrow agreements on the same paths (null when it declares none)."))
