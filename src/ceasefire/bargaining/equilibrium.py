@@ -166,6 +166,7 @@ class Fitted:
     fits: tuple[Fit, ...]
     horizon: int
     options: SolverOptions
+    compiled: CompiledScenario
 
 
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
@@ -211,7 +212,7 @@ def fit_game(compiled: CompiledScenario, expected: WarPaths,
     fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell)
     tell("forward pass", 0.8)
     return Fitted(game=game, candidates=candidates, named=len(named), fits=tuple(fits),
-                  horizon=horizon, options=options)
+                  horizon=horizon, options=options, compiled=compiled)
 
 
 def play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, *,
@@ -219,12 +220,20 @@ def play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, *,
          ) -> Equilibrium:
     """The forward pass of a fitted game on fresh paths (MODELS.md 2.5).
 
-    ``strategies`` maps a player index to the strategy it plays instead of the
-    equilibrium's (:mod:`ceasefire.bargaining.strategies`); the continuation values stay
-    the equilibrium's. ``record`` keeps the talks month by month
-    (:attr:`Equilibrium.talks`) for transcripts.
+    ``compiled`` may hold other draws than the ones the game was fitted on (a block of a
+    sweep, a what-if on the same scenario): the continuation-value regressions are
+    functions of the state and the parties' parameters, so they carry over, and only
+    each draw's war-cost annuity is recomputed; the paths must stay inside the ranges
+    the fit saw for that to be an interpolation. ``strategies`` maps a player index to the
+    strategy it plays instead of the equilibrium's (:mod:`ceasefire.bargaining.strategies`);
+    the continuation values stay the equilibrium's. ``record`` keeps the talks month by
+    month (:attr:`Equilibrium.talks`) for transcripts.
     """
-    return _forward(compiled, expected, fitted, dict(strategies or {}), record)
+    game = fitted.game
+    if game.annuity.shape[-1] != compiled.draws or compiled is not fitted.compiled:
+        game = replace(game, annuity=_annuity(compiled, expected, game.players))
+    return _forward(compiled, expected, replace(fitted, game=game),
+                    dict(strategies or {}), record)
 
 
 # --- setting up ---------------------------------------------------------------------------
