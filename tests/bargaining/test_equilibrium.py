@@ -16,9 +16,12 @@ from ceasefire.bargaining.equilibrium import (
     SolverOptions,
     _annuity,
     _mixture,
+    _Weights,
     solve,
     solver_horizon,
 )
+from ceasefire.dynamics import simulate_war
+from ceasefire.dynamics.beliefs import evidence
 from ceasefire.scenario import load_scenario
 from ceasefire.scenario.edit import with_values
 from ceasefire.scenario.loading import scenario_from_dict, scenario_to_dict
@@ -306,17 +309,27 @@ def test_candidates_named_first_then_searched(tutorial, limit):
 # --- 7. belief weights ------------------------------------------------------------------------
 
 
+def _weights(compiled, rng, months=13):
+    """The mixture's log m on ``compiled``'s draws, and the weights on their paths."""
+    log_m, mean, sd = _mixture(compiled, 1, rng)
+    paths = None if log_m is None else simulate_war(compiled.with_months(months), noise=True,
+                                                    log_m=log_m)
+    return log_m, _Weights(log_m, mean, sd, paths), paths
+
+
 def test_weights_are_one_when_every_prior_is_the_analysts(tutorial):
     sd = float(tutorial.beliefs.analyst_sd_log_m)
     changes = {}
     for prior in tutorial.beliefs.priors:
         changes[f"beliefs.priors.{prior.id}.mean_log_m"] = -sd**2 / 2
         changes[f"beliefs.priors.{prior.id}.sd_log_m"] = sd
-    p = prepare(with_values(tutorial, changes), draws=50, rng=SEED)
-    log_m, weights = _mixture(p.compiled, 3, np.random.default_rng(1))
+    p = prepare(with_values(tutorial, changes), draws=150, rng=SEED)
+    log_m, weights, _ = _weights(p.compiled, np.random.default_rng(1))
     assert log_m.shape == (150,)
-    assert weights.shape == (1 + len(tutorial.beliefs.priors), 150)
-    np.testing.assert_allclose(weights, 1.0, rtol=1e-12, atol=0)
+    for t in (0, 6, 12):  # before any signal and after some
+        w = weights.at(t)
+        assert w.shape == (1 + len(tutorial.beliefs.priors), 150)
+        np.testing.assert_allclose(w, 1.0, rtol=1e-12, atol=0)
 
 
 def test_weights_are_capped_with_distinct_priors(tutorial):
@@ -324,20 +337,47 @@ def test_weights_are_capped_with_distinct_priors(tutorial):
     changes = {"beliefs.priors.NO.mean_log_m": 1.5, "beliefs.priors.NO.sd_log_m": 0.05,
                "beliefs.priors.SO.mean_log_m": -1.5, "beliefs.priors.SO.sd_log_m": 0.05}
     for scenario in (tutorial, with_values(tutorial, changes)):
-        p = prepare(scenario, draws=100, rng=SEED)
-        _, weights = _mixture(p.compiled, 4, np.random.default_rng(2))
-        assert np.all(np.isfinite(weights)) and np.all(weights >= 0)
-        assert weights.max() <= WEIGHT_CAP == 3.0
-        assert not np.allclose(weights, 1.0)
-    # with the far priors the cap binds on some paths for every weighting
-    assert np.all((weights >= WEIGHT_CAP * (1 - 1e-9)).any(axis=1))
+        p = prepare(scenario, draws=400, rng=SEED)
+        _, weights, _ = _weights(p.compiled, np.random.default_rng(2))
+        for t in (0, 6):
+            w = weights.at(t)
+            assert np.all(np.isfinite(w)) and np.all(w >= 0)
+            assert w.max() <= WEIGHT_CAP == 3.0
+            assert not np.allclose(w, 1.0)
+    # with the far priors the cap binds on some paths for every weighting, before signals
+    assert np.all((weights.at(0) >= WEIGHT_CAP * (1 - 1e-9)).any(axis=1))
+
+
+def test_weights_are_the_ratio_of_the_posteriors(tutorial):
+    """p_i(m | D_t) / q(m | D_t), checked by integrating Bayes' rule on a grid."""
+    changes = {"beliefs.priors.NO.mean_log_m": 0.3, "beliefs.priors.NO.sd_log_m": 0.4,
+               "beliefs.priors.SO.mean_log_m": -0.3, "beliefs.priors.SO.sd_log_m": 0.4}
+    p = prepare(with_values(tutorial, changes), draws=40, rng=SEED)
+    log_m, weights, paths = _weights(p.compiled, np.random.default_rng(3))
+    _, mean, sd = _mixture(p.compiled, 1, np.random.default_rng(3))
+    precision, total, _ = evidence(paths.beliefs.signal, paths.beliefs.signal_sd)
+    grid = np.linspace(-6, 6, 120_001)
+    for t in (0, 4, 12):
+        w = weights.at(t)
+        for d in range(0, 40, 7):
+            log_like = -0.5 * (precision[t, d] * grid**2 - 2 * total[t, d] * grid)
+            like = np.exp(log_like - log_like.max())
+            prior = np.exp(-0.5 * ((grid[None] - mean[:, d, None]) / sd[:, d, None]) ** 2) \
+                / sd[:, d, None]
+            post = prior * like[None]
+            post /= post.sum(axis=1, keepdims=True)  # each component's posterior
+            evidence_c = (prior * like[None]).sum(axis=1)  # its marginal likelihood
+            q = (evidence_c[:, None] * post).sum(axis=0) / evidence_c.sum()
+            here = [np.interp(log_m[d], grid, f) for f in (*post, q)]
+            expected = np.minimum(np.array(here[:-1]) / here[-1], WEIGHT_CAP)
+            np.testing.assert_allclose(w[:, d], expected, rtol=1e-3)
 
 
 def test_mixture_without_beliefs(tutorial):
     p = prepare(tutorial.model_copy(update={"beliefs": None}), draws=20, rng=SEED)
-    log_m, weights = _mixture(p.compiled, 2, np.random.default_rng(0))
+    log_m, weights, _ = _weights(p.compiled, np.random.default_rng(0))
     assert log_m is None
-    assert np.array_equal(weights, np.ones((1, 40)))
+    assert np.array_equal(weights.at(5), np.ones((1, 20)))
 
 
 # --- 8. a threat acting only on payoffs ----------------------------------------------------------

@@ -55,6 +55,7 @@ from ceasefire.bargaining.strategies import (
     respond,
 )
 from ceasefire.dynamics import WarPaths, simulate_war
+from ceasefire.dynamics.beliefs import evidence
 from ceasefire.dynamics.war import _kept
 from ceasefire.options import Options
 from ceasefire.scenario.compile import CompiledScenario
@@ -329,16 +330,17 @@ def _annuity(compiled: CompiledScenario, expected: WarPaths,
 
 
 def _mixture(compiled: CompiledScenario, copies: int, rng: np.random.Generator,
-             ) -> tuple[np.ndarray | None, np.ndarray]:
-    """Fitting paths' log m from the mixture q of the beliefs, and the weights p_i / q.
+             ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Fitting paths' log m from the mixture q of the beliefs, and its components.
 
-    Returns ``(log_m [N] or None, weights [weightings, N])``: weighting 0 is the
-    analyst's, then each prior in the scenario's order (MODELS.md 2.4).
+    Returns ``(log_m [N] or None, mean [C, N], sd [C, N])``: component 0 is the analyst's
+    belief, then each prior in the scenario's order (MODELS.md 2.4), each drawn with
+    probability 1 / C.
     """
     s = compiled.scenario
     n = compiled.draws * copies
     if s.beliefs is None:
-        return None, np.ones((1, n))
+        return None, np.zeros((1, n)), np.ones((1, n))
     spread = np.tile(compiled.get("beliefs.analyst_sd_log_m"), copies)
     means = [-spread**2 / 2]
     sds = [spread]
@@ -348,25 +350,75 @@ def _mixture(compiled: CompiledScenario, copies: int, rng: np.random.Generator,
     mean, sd = np.stack(means), np.maximum(np.stack(sds), 1e-3)
     component = rng.integers(0, len(means), n)
     log_m = mean[component, np.arange(n)] + sd[component, np.arange(n)] * rng.standard_normal(n)
-    density = np.exp(-0.5 * ((log_m - mean) / sd) ** 2) / sd
-    q = density.mean(axis=0)
-    return log_m, np.minimum(density / q, WEIGHT_CAP)
+    return log_m, mean, sd
+
+
+class _Weights:
+    r"""Importance weights of the fitting paths for each belief, month by month.
+
+    A path drawn from the mixture q stands for belief i with weight
+    :math:`p_i(m \mid D_t) / q(m \mid D_t)`, the ratio of the posteriors given the
+    signals seen before month t (MODELS.md 2.4), capped at ``WEIGHT_CAP``. It differs from
+    the prior ratio :math:`p_i(m) / q(m)` only by a factor that depends on the signals,
+    which are among the regression's features (through the posterior means), so the
+    conditional expectation it estimates is the same (Owen 2013, ch. 9); but it keeps each
+    month's regression weighted where that month's information puts the paths, where the
+    prior ratio would put almost all weight on paths whose signals the party has by then
+    ruled out, and leave the regression to extrapolate to the states it is used in. Each
+    component's posterior is conjugate-normal (:func:`ceasefire.dynamics.beliefs.evidence`),
+    and the mixture's weights move with each component's marginal likelihood of the
+    signals.
+
+    Owen, A. B. (2013) *Monte Carlo theory, methods and examples*, ch. 9 (importance
+    sampling).
+    """
+
+    def __init__(self, log_m: np.ndarray | None, mean: np.ndarray, sd: np.ndarray,
+                 paths: WarPaths | None) -> None:
+        self.log_m, self.mean, self.sd = log_m, mean, sd
+        beliefs = None if paths is None else paths.beliefs
+        if log_m is None or beliefs is None:
+            self.precision = self.total = None
+        else:
+            self.precision, self.total, _ = evidence(beliefs.signal, beliefs.signal_sd)
+
+    def at(self, t: int) -> np.ndarray:
+        """``[weightings, N]`` at the start of month ``t``."""
+        if self.log_m is None:
+            return np.ones((1, self.mean.shape[-1]))
+        if self.precision is None:
+            p, s = 0.0, 0.0
+        else:
+            k = min(t, self.precision.shape[0] - 1)
+            p, s = self.precision[k], self.total[k]
+        prior = 1 / np.square(self.sd)
+        precision = prior + p
+        mean = (self.mean * prior + s) / precision
+        # log of each component's marginal likelihood of the signals, up to a common term
+        log_ml = 0.5 * (np.log(prior / precision) + mean**2 * precision
+                        - self.mean**2 * prior)
+        log_pi = log_ml - log_ml.max(axis=0)
+        pi = np.exp(log_pi)
+        pi /= pi.sum(axis=0)
+        density = np.sqrt(precision) * np.exp(-0.5 * precision * (self.log_m - mean) ** 2)
+        q = (pi * density).sum(axis=0)
+        return np.minimum(density / q, WEIGHT_CAP)
 
 
 def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
              terms: list[dict[str, str]], copies: int,
-             ) -> tuple[CompiledScenario, np.ndarray | None, np.ndarray]:
+             ) -> tuple[CompiledScenario, np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
     """The fitting paths' draws: every outer draw ``copies`` times (copy 0 first).
 
     Returns the tiled draws (with the conditional levers' random start months and a
     quarter of the paths starting from a candidate's control), their ``log m`` drawn
-    from the mixture q, and the importance weights ``[weightings, N]``.
+    from the mixture q, and the mixture's components (means and sds ``[C, N]``).
     """
     root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E,))
     rng = np.random.default_rng(root.spawn(1)[0])
     fitting = compiled.tiled(copies, root.spawn(2)[1])
     n, total = compiled.draws, fitting.draws
-    log_m, weights = _mixture(compiled, copies, rng)
+    log_m, mean, sd = _mixture(compiled, copies, rng)
     starts = {}
     for lever, _ in game.threats:  # half never, half from a month of the first three years
         on = rng.random(total) < 0.5
@@ -386,7 +438,7 @@ def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
                 base = fitting.get(path)
                 changes[path] = np.where(moved, controls[pick, r, b, draw], base)
         fitting = fitting.with_params(**changes)
-    return fitting, log_m, weights
+    return fitting, log_m, (mean, sd)
 
 
 # --- the state of the paths, month by month -------------------------------------------------
@@ -671,28 +723,29 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     one path per outer draw (copy 0, the same paths up to then) carries the regressions.
     """
     copies, n = options.fitting_paths, compiled.draws
-    fitting, log_m, weights = _fitting(compiled, expected, game, terms, copies)
+    fitting, log_m, (mean, sd) = _fitting(compiled, expected, game, terms, copies)
     full = min(keep + FULL_MONTHS, horizon - 1) if copies > 1 else 0
     long = fitting.subset(n) if copies > 1 else fitting
     long = long.with_months(horizon + 1)
-    at = _setting(expected, game, terms, long,
-                  simulate_war(long, noise=True, log_m=None if log_m is None else log_m[:n]),
-                  1, options.squares)
+    first = None if log_m is None else log_m[:n]
+    paths = simulate_war(long, noise=True, log_m=first)
+    at = _setting(expected, game, terms, long, paths, 1, options.squares)
     fits: list[Fit] = [None] * keep  # type: ignore[list-item]
     value = _settle(_month(game, at, None, horizon, game.weighting), at.board.belligerents)
-    value, fitted = _induct(game, at, value, horizon, full, weights[:, :n], fits, tell)
+    weights = _Weights(first, mean[:, :n], sd[:, :n], paths)
+    value, fitted = _induct(game, at, value, horizon, full, weights, fits, tell)
     if copies > 1:  # every path from month `full` down
         short = fitting.with_months(full + 1)
-        at = _setting(expected, game, terms, short,
-                      simulate_war(short, noise=True, log_m=log_m), copies, options.squares)
+        paths = simulate_war(short, noise=True, log_m=log_m)
+        at = _setting(expected, game, terms, short, paths, copies, options.squares)
         m = _month(game, at, fitted, full, game.weighting)
         value = _expected(m, game, m.values.war)
-        _induct(game, at, value, full, 0, weights, fits, tell)
+        _induct(game, at, value, full, 0, _Weights(log_m, mean, sd, paths), fits, tell)
     return fits
 
 
 def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
-            weights: np.ndarray, fits: list[Fit], tell: Progress) -> tuple[np.ndarray, Fit]:
+            weights: _Weights, fits: list[Fit], tell: Progress) -> tuple[np.ndarray, Fit]:
     """Months ``last - 1`` down to ``first``: fit C(t) on G(t + 1), then decide at t.
 
     ``value`` is G - b at month ``last``; returns G - b at ``first`` and its fit.
@@ -709,7 +762,7 @@ def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
     for t in range(last - 1, first - 1, -1):
         now = base(t)
         target = (value + after - now) / at.annuity
-        fitted = fit(track.features[t], target.T, weights)
+        fitted = fit(track.features[t], target.T, weights.at(t))
         realised = board.discount * at.annuity * target
         value = _expected(_month(game, at, fitted, t, game.weighting), game, realised)
         after = now

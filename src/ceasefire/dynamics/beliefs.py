@@ -76,8 +76,8 @@ import numpy as np
 from ceasefire.scenario.compile import LOG_M, CompiledScenario
 from ceasefire.scenario.model import Scenario
 
-__all__ = ["BeliefPaths", "belief_attacker", "belief_gap", "expected_m", "gap_half_life",
-           "national_signal", "posterior", "prior_beliefs", "true_log_m"]
+__all__ = ["BeliefPaths", "belief_attacker", "belief_gap", "evidence", "expected_m",
+           "gap_half_life", "national_signal", "posterior", "prior_beliefs", "true_log_m"]
 
 _TINY = 1e-200
 """Floor of a variance: a spread of 0 (a certain prior, a noise-free signal) becomes a
@@ -230,17 +230,7 @@ def posterior(prior_mean: np.ndarray, prior_sd: np.ndarray, signal: np.ndarray,
     ``(mean, sd)``, each ``[months + 1, ..., draws]``.
     """
     prior_mean, prior_sd = np.asarray(prior_mean, float), np.asarray(prior_sd, float)
-    informative = np.isfinite(signal) & np.isfinite(signal_sd)
-    weight = np.where(informative, 1 / np.maximum(np.square(signal_sd), _TINY), 0.0)
-    weighted = np.where(informative, signal, 0.0)
-    weighted *= weight
-    months = signal.shape[0]
-    rows = (months + 1, *signal.shape[1:])
-    precision_seen, sum_seen = np.zeros(rows), np.zeros(rows)
-    np.cumsum(weight, axis=0, out=precision_seen[1:])
-    np.cumsum(weighted, axis=0, out=sum_seen[1:])
-    seen = np.zeros(rows, dtype=bool)
-    np.logical_or.accumulate(informative, axis=0, out=seen[1:])
+    precision_seen, sum_seen, seen = evidence(signal, signal_sd)
     # [months + 1, 1, ..., draws] against the priors' [..., draws]
     expand = (slice(None), *(None,) * (prior_mean.ndim - 1))
     precision_seen, sum_seen, seen = precision_seen[expand], sum_seen[expand], seen[expand]
@@ -254,6 +244,29 @@ def posterior(prior_mean: np.ndarray, prior_sd: np.ndarray, signal: np.ndarray,
     np.divide(1, sd, out=sd)
     np.copyto(sd, prior_sd, where=~seen)
     return mean, sd
+
+
+def evidence(signal: np.ndarray, signal_sd: np.ndarray,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The signals' sufficient statistics at the start of each month.
+
+    ``(P, S, seen)``, each ``[months + 1, draws]``: :math:`P_t = \sum_{s<t} \sigma_s^{-2}`,
+    :math:`S_t = \sum_{s<t} y_s \sigma_s^{-2}` and whether any signal has arrived; months
+    with no signal add nothing. Every normal prior's posterior follows from them
+    (:func:`posterior`).
+    """
+    informative = np.isfinite(signal) & np.isfinite(signal_sd)
+    weight = np.where(informative, 1 / np.maximum(np.square(signal_sd), _TINY), 0.0)
+    weighted = np.where(informative, signal, 0.0)
+    weighted *= weight
+    months = signal.shape[0]
+    rows = (months + 1, *signal.shape[1:])
+    precision_seen, sum_seen = np.zeros(rows), np.zeros(rows)
+    np.cumsum(weight, axis=0, out=precision_seen[1:])
+    np.cumsum(weighted, axis=0, out=sum_seen[1:])
+    seen = np.zeros(rows, dtype=bool)
+    np.logical_or.accumulate(informative, axis=0, out=seen[1:])
+    return precision_seen, sum_seen, seen
 
 
 def expected_m(mean_log_m: np.ndarray, sd_log_m: np.ndarray) -> np.ndarray:
