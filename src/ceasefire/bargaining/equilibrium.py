@@ -87,7 +87,7 @@ class SolverOptions(Options):
         "Add squared terms of the control and belief features to the regression basis."))
     refine: bool = Field(True, description=(
         "Refine the searched candidates against a quick first solve (on at most 300 "
-        "draws, one fitting path): local maxima of each proposer's objective."))
+        "draws): the packages each proposer prefers, on average and draw by draw."))
     horizon: int | None = Field(None, ge=24, le=720, description=(
         "The solver's horizon T in months (default: the horizon rule of MODELS.md 2.5)."))
 
@@ -249,7 +249,7 @@ def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
              options: SolverOptions) -> list[dict[str, str]]:
     """The packages that serve each proposer best on most draws of a quick first solve.
 
-    A quick solve (the first draws, one fitting path, the searched candidates) gives each
+    A quick solve (the first draws, the searched candidates) gives each
     party's continuation value at month 0; from the best of the named and searched
     packages on each draw, per-draw ascent (:func:`refine`) finds what each proposer (and
     the Nash product) would offer there. The most frequent come first, then the rest of
@@ -258,7 +258,7 @@ def _refined(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     draws = min(compiled.draws, REFINE_DRAWS)
     sub = compiled.subset(draws)
     quick = solve(sub, simulate_war(sub, noise=False), options.model_copy(
-        update={"fitting_paths": 1, "refine": False}))
+        update={"refine": False}))
     now = quick.now
     board = Board(sub, now.players, named or searched[:1], expected.control[0][..., :draws],
                   expected.area_km2[..., :draws])
