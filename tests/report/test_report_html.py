@@ -23,7 +23,8 @@ from ceasefire.scenario import load_scenario
 # it declares the parties' beliefs, so they get a section too.
 SECTION_TITLES = ["Headline", "Control over time", "War values", "Beliefs", "Acceptance",
                   "Timing", "When a deal is signed", "Leverage", "The line question", "Map",
-                  "Stakeholder forecast", "Forecast trajectories", "Sources"]
+                  "Stakeholder forecast", "Forecast trajectories", "Talks as they unfold",
+                  "Sources"]
 EVIL = '<script>alert("pwned")</script>'
 
 pytest.importorskip("plotly")
@@ -289,12 +290,13 @@ def test_the_deal_space_and_forecast_come_from_the_result(scenario):
     with_deals = analyze(scenario, draws=60, rng=6, decomposition_draws=10,
                          deals=DealOptions(draws=50))
     headings = re.findall(r"<h2>(.*?)</h2>", render_report(with_deals, scenario))
-    assert headings[-5:] == ["Deal space", "Pareto frontier: NO against SO",
-                             "Stakeholder forecast", "Forecast trajectories", "Sources"]
+    assert headings[-6:] == ["Deal space", "Pareto frontier: NO against SO",
+                             "Stakeholder forecast", "Forecast trajectories",
+                             "Talks as they unfold", "Sources"]
     # without a forecast in the result, no forecast section
     bare = with_deals.model_copy(update={"deals": None, "forecast": None})
     headings = re.findall(r"<h2>(.*?)</h2>", render_report(bare, scenario))
-    assert headings[-2:] == ["Map", "Sources"]
+    assert headings[-3:] == ["Map", "Talks as they unfold", "Sources"]
 
 
 def test_without_plotly_the_error_names_the_extra(result, scenario, tmp_path, monkeypatch):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from pydantic import Field
 
-from ceasefire.bargaining.equilibrium import SolverOptions, solve
+from ceasefire.bargaining.equilibrium import SolverOptions, fit_game, play, solve
 from ceasefire.bargaining.line import line_issue, line_net_surplus
 from ceasefire.bargaining.outcome import Equilibrium
 from ceasefire.bargaining.packages import (
@@ -36,6 +36,7 @@ from ceasefire.bargaining.solutions import (
     nash_bargaining,
     rubinstein_split,
 )
+from ceasefire.bargaining.transcript import negotiation as talks_negotiation
 from ceasefire.bargaining.values import (
     actor_parameters,
     discounted_values,
@@ -43,6 +44,7 @@ from ceasefire.bargaining.values import (
 )
 from ceasefire.dynamics import WarPaths, simulate_war
 from ceasefire.options import Options
+from ceasefire.results.negotiation import Negotiation
 from ceasefire.scenario import Scenario
 from ceasefire.scenario.compile import CompiledScenario
 from ceasefire.scenario.model import month_label
@@ -113,6 +115,7 @@ class Analysis:
     deal_control: dict[str, np.ndarray] = field(default_factory=dict)
     wall_s: dict[str, float] = field(default_factory=dict)
     equilibrium: Equilibrium | None = None
+    negotiation: Negotiation | None = None
 
     @property
     def now(self) -> PackageValues:
@@ -164,12 +167,17 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
     core = _core(compiled, expected)
     clock["values"] = time.perf_counter() - start - clock["dynamics"]
 
-    equilibrium = None
+    equilibrium = negotiation = None
     if scenario.proposals:
         t0 = time.perf_counter()
-        equilibrium = solve(compiled, expected, SolverOptions(
+        fitted = fit_game(compiled, expected, SolverOptions(
             fitting_paths=options.fitting_paths, candidates=options.candidates),
             progress=lambda stage, done: tell(stage, 0.35 + 0.25 * done))
+        # the forward pass of solve(), with the talks recorded for the typical transcript;
+        # the talks (and the forward war paths they hold) are dropped once it is told
+        recorded = play(compiled, expected, fitted, record=True)
+        negotiation = talks_negotiation(recorded, compiled, expected)
+        equilibrium = replace(recorded, talks=None)
         core["timing"] = _equilibrium_timing(compiled, equilibrium)
         clock["equilibrium"] = time.perf_counter() - t0
 
@@ -191,7 +199,7 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
                     line=line, solutions=solutions, leverage=leverage,
                     deal_control={p.id: deal_control(compiled, expected, p.terms).mean(-1)
                                   for p in scenario.proposals},
-                    wall_s=clock, equilibrium=equilibrium)
+                    wall_s=clock, equilibrium=equilibrium, negotiation=negotiation)
 
 
 def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = START_MONTHS,

@@ -860,7 +860,7 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
                     log.note(t, mine, refuses, agreed, done)
             history = history.record(by, made)
             if log is not None:
-                log.month(t, by, made, ends, m, game, at, fits[t], seen)
+                log.month(t, by, made, ends, m)
             force[t] = holding
             narrow = plan.step(narrow, holding)
             track.note(narrow)
@@ -881,6 +881,8 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
     common = _month(game, at, fits[0], 0, zero)
     now = Now(players=game.players, state=at.track.state(0), own=own.predicted,
               common=common.predicted, annuity=game.annuity)
+    if log is not None:
+        log.explain(game, at, fits, terms)
     talks = None if log is None else log.talks(paths, starts, game, plays)
     return Equilibrium(
         players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
@@ -953,28 +955,41 @@ class _Log:
         self.ratified[t] |= done
 
     def month(self, t: int, by: np.ndarray, made: np.ndarray, ends: np.ndarray, m: _Month,
-              game: _Game, at: _Setting, fitted: Fit, seen: list[np.ndarray]) -> None:
-        """The month's proposer, offer, collapse, each player's gain and why refusers refuse.
+              ) -> None:
+        """The month's proposer, offer, collapse and each player's gain from the offer."""
+        self.proposer[t], self.offered[t], self.collapsed[t] = by, made, ends
+        rows = np.arange(made.shape[0])
+        self.gain[t] = m.gain[np.maximum(made, 0), :, rows].T
+
+    def explain(self, game: _Game, at: _Setting, fits: Sequence[Fit],
+                terms: list[dict[str, str]]) -> None:
+        """Why each refuser refused, on the paths of the last pass only.
 
         A refusal the equilibrium responder would have made too gets the binding reason
         of MODELS.md 2.7 (the first of belief, ratification and claim whose removal alone
         turns it into acceptance, else value); one it would not have made is the
-        strategy's (code ``len(REASONS)``, "tactic").
+        strategy's (code ``len(REASONS)``, "tactic"). Computed once, after the threats'
+        replays (a pass that a threat replays is discarded), and only for the packages
+        refused that month.
         """
-        self.proposer[t], self.offered[t], self.collapsed[t] = by, made, ends
-        rows = np.arange(made.shape[0])
-        pick = np.maximum(made, 0)
-        self.gain[t] = m.gain[pick, :, rows].T
-        if not self.refused[t].any():
-            return
         zero = np.zeros(len(game.players), dtype=int)
-        tests = [m.gain, _month(game, at, fitted, t, zero).gain,
-                 _month(game, at, fitted, t, game.weighting, ratification=False).gain,
-                 _month(game, at, fitted, t, game.weighting, claims=False).gain]
-        floor = np.where((by == game.mediator)[None], _threatened(m, game), 0.0)
-        ok = [g[pick, :, rows].T >= floor for g in tests]
-        code = np.select(ok, [len(REASONS), 1, 2, 3], 4).astype(np.int8)
-        self.reason[t] = np.where(self.refused[t], code, 0)
+        for t in range(self.offered.shape[0]):
+            refused = self.refused[t].any(axis=0)
+            if not refused.any():
+                continue
+            by, made = self.proposer[t], self.offered[t]
+            distinct = np.unique(made[refused])
+            only = replace(at, board=at.board.with_packages([terms[k] for k in distinct]))
+            pick = np.searchsorted(distinct, np.where(refused, made, distinct[0]))
+            rows = np.arange(made.shape[0])
+            m = _month(game, only, fits[t], t, game.weighting)
+            tests = [m.gain, _month(game, only, fits[t], t, zero).gain,
+                     _month(game, only, fits[t], t, game.weighting, ratification=False).gain,
+                     _month(game, only, fits[t], t, game.weighting, claims=False).gain]
+            floor = np.where((by == game.mediator)[None], _threatened(m, game), 0.0)
+            ok = [g[pick, :, rows].T >= floor for g in tests]
+            code = np.select(ok, [len(REASONS), 1, 2, 3], 4).astype(np.int8)
+            self.reason[t] = np.where(self.refused[t], code, 0)
 
     def talks(self, paths: WarPaths, starts: dict[str, np.ndarray], game: _Game,
               plays: list[Strategy]) -> Talks:

@@ -115,6 +115,7 @@ def summarise(a: Analysis) -> AnalyzeResult:
         **_beliefs(a),
         agreement=(summarise_agreement(a.equilibrium, s) if a.equilibrium is not None
                    else None),
+        negotiation=a.negotiation,
         run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
     return result.with_per_draw(_per_draw(a))
 

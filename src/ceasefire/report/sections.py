@@ -1,6 +1,7 @@
-"""Report sections of the deal space and the stakeholder forecast.
+"""Report sections of the deal space, the stakeholder forecast and the talks as they unfold.
 
-They render what an ``analyze`` result holds (``--deals``, stakeholders); they run no engine.
+They render what an ``analyze`` result holds (``--deals``, stakeholders, the negotiation);
+they run no engine.
 """
 
 from __future__ import annotations
@@ -10,22 +11,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ceasefire.results import AnalyzeResult, DealsResult, ForecastResult, Package
+    from ceasefire.results.negotiation import MonthRecord, Negotiation
     from ceasefire.scenario import Scenario
 
-__all__ = ["deals_section", "extra_sections", "forecast_section"]
+__all__ = ["deals_section", "extra_sections", "forecast_section", "negotiation_section"]
 
 
 def extra_sections(result: AnalyzeResult, scenario: Scenario) -> list[tuple[str, Any]]:
     """Sections placed after ``analyze``'s own.
 
-    The deal space (``analyze --deals``) and, where the scenario has stakeholders, their
-    forecast.
+    The deal space (``analyze --deals``), where the scenario has stakeholders their
+    forecast, and the talks as they unfold (the typical transcript and the batch figures).
     """
     sections = []
     if result.deals is not None:
         sections.extend(deals_section(result.deals, scenario))
     if result.forecast is not None:
         sections.extend(forecast_section(result.forecast, scenario))
+    if result.negotiation is not None:
+        sections.extend(negotiation_section(result.negotiation, scenario))
     return sections
 
 
@@ -123,3 +127,124 @@ def forecast_section(forecast: ForecastResult, scenario: Scenario) -> list[tuple
             colours[name] = colours[info.actor]  # a party has one colour everywhere
     figure = forecast_figure(forecast, colours=colours, unit=unit)
     return [("Stakeholder forecast", caption), ("Forecast trajectories", figure)]
+
+
+_QUIET = "deal-in-force"
+"""A month of the transcript with no talks: runs of them are folded into one row."""
+_BATCH_MONTHS = (1, 3, 6, 12, 24, 36)
+"""Months (counted from 1) at which the batch table shows the cumulative figures."""
+
+
+def _vote(response: Any) -> str:
+    if response.accepts:
+        return "accepts under threat" if response.threatened else "accepts"
+    return f"refuses: {html.escape(response.reason or '')}"
+
+
+def _cells(m: MonthRecord) -> list[str]:
+    """One transcript month as escaped table cells."""
+    esc = html.escape
+    front = ", ".join(f"{esc(a)} {km2:+,.0f}&nbsp;km²" for a, km2 in m.news.gains_km2.items()
+                      if abs(km2) >= 0.5)
+    moves = ", ".join(f"{esc(x.region)} {x.points:.1f}&nbsp;pts" for x in m.news.moves[:3])
+    beliefs = ", ".join(f"{esc(a)}&nbsp;{v:.2f}" for a, v in m.beliefs.items())
+    if m.proposer is None:
+        offer = "—"
+    elif m.offer is None:
+        offer = f"{esc(m.proposer)}: no offer"
+    else:
+        title = "; ".join(m.offer.wording) or "every issue at its default"
+        offer = (f"{esc(m.proposer)}: <span title=\"{esc(title)}\">{esc(m.offer.package)}"
+                 f"</span> ({m.proposer_gain or 0.0:+.2f})")
+    answers = "; ".join(f"{esc(a)} {_vote(r)} ({r.gain:+.2f})" for a, r in m.responses.items())
+    events = [m.outcome.replace("-", " ")]
+    if m.collapsed:
+        events.insert(0, "a deal in force collapsed")
+    events += [f"threat {esc(t)} carried out" for t in m.threats]
+    events += [f"narrow: {esc(k)}" for k in m.narrow_signed]
+    return [esc(m.month), "; ".join(p for p in (front, moves) if p) or "—", beliefs or "—",
+            offer, answers or "—", "; ".join(events)]
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def negotiation_section(negotiation: Negotiation, scenario: Scenario) -> list[tuple[str, Any]]:
+    """"Talks as they unfold": the typical run month by month, then the batch figures.
+
+    The run is chosen by the rule recorded in the transcript (docs/negotiate.md); months in
+    which a signed deal simply holds are folded into one row.
+    """
+    esc = html.escape
+    t, b = negotiation.transcript, negotiation.batch
+    rows: list[list[str]] = []
+    months = t.months
+    k = 0
+    while k < len(months):
+        m = months[k]
+        quiet = (m.outcome == _QUIET and not m.collapsed and not m.narrow_signed
+                 and not m.threats)
+        if quiet:
+            end = k
+            while end + 1 < len(months) and months[end + 1].outcome == _QUIET and not (
+                    months[end + 1].collapsed or months[end + 1].narrow_signed
+                    or months[end + 1].threats):
+                end += 1
+            span = esc(m.month) if end == k else f"{esc(m.month)} – {esc(months[end].month)}"
+            rows.append([span, "", "", "—", "—", "the deal holds"])
+            k = end + 1
+            continue
+        rows.append(_cells(m))
+        k += 1
+    end = (f"the first deal, {esc(t.package or '')}, is signed in {esc(t.signed)}"
+           + (f" and collapses in {esc(t.collapsed)}" if t.collapsed else " and holds")
+           if t.signed else "no deal is signed within the window")
+    truth = f" Its true m is {t.true_m:.2f}." if t.true_m is not None else ""
+    intro = (
+        f"<p>One run of the bargaining game (run {t.draw}: {esc(t.rule)}), month by month: "
+        "the battlefield news since the month before (each belligerent's net gain and the "
+        "regions that moved most), each belligerent's expectation of m at the start of the "
+        "month, the proposer and its offer (hover for the terms; its own gain in brackets), "
+        "each veto player's answer with the reason it refuses and its gain, and what "
+        "followed. Gains are in each party's war-cost annuities: a party accepts when its "
+        f"gain is at least 0, or below 0 under a mediator's threat.{truth} On this run "
+        f"{end}. See docs/negotiate.md and <code>ceasefire negotiate</code>.</p>")
+    transcript = _html_table(["month", "battlefield", "expected m", "offer", "answers",
+                              "outcome"], rows)
+    labels = list(b.by_month)
+    shown = [labels[i] for i in sorted({min(c, len(labels)) - 1 for c in _BATCH_MONTHS})]
+
+    def pm(e: Any) -> str:
+        return f"{e.p:.0%} ± {e.se:.1%}"
+
+    series = [["comprehensive deal signed", *[pm(b.by_month[m]) for m in shown]],
+              ["deal in force", *[pm(b.in_force[m]) for m in shown]]]
+    if b.narrow_at_least_one_by is not None:
+        series.append(["at least one narrow agreement",
+                       *[pm(b.narrow_at_least_one_by[m]) for m in shown]])
+    concessions = []
+    for actor, c in b.concessions.items():
+        if c.gain is None:
+            concessions.append([esc(actor), "—", "—", "—"])
+            continue
+        concessions.append([esc(actor), f"{c.gain.p50:+.2f} ({c.gain.p10:+.2f} to "
+                            f"{c.gain.p90:+.2f})",
+                            f"{c.share.mean:.0%}" if c.share is not None else "—",
+                            f"{c.proposed:.0%}"])
+    packages = [[esc(p.id), esc(p.name), pm(p.p), esc(p.median_month)] for p in b.packages[:5]]
+    batch = (
+        f"<p>Over all {b.runs:,} runs (the same forward paths as the forecast above): "
+        "P(by the end of the month), with one Monte Carlo standard error.</p>"
+        + _html_table(["", *map(esc, shown)], series)
+        + (_html_table(["package", "name", "P(signed)", "median month"], packages)
+           if packages else "<p>No run signs a deal.</p>")
+        + "<p>Concessions at the first signature: each belligerent's gain from the "
+        "signed package (median, 10th to 90th percentile, war-cost annuities), its mean "
+        "share of the belligerents' summed gains (the smaller share conceded more) and the "
+        "share of the deals it proposed.</p>"
+        + _html_table(["belligerent", "gain", "share of the gains", "proposed"], concessions))
+    return [("Talks as they unfold", intro + transcript + "<h3>Over every run</h3>" + batch)]

@@ -11,6 +11,7 @@ from ceasefire.results.agreement import Agreement, Reason
 from ceasefire.results.base import Result, ScenarioMeta
 from ceasefire.results.deals import DealsResult
 from ceasefire.results.forecast import ForecastResult
+from ceasefire.results.negotiation import Negotiation
 from ceasefire.results.records import (
     ActorId,
     Bands,
@@ -270,6 +271,10 @@ class AnalyzeResult(Result):
     agreement: Agreement | None = Field(None, description=(
         "What the month-by-month bargaining solver says is agreed on the forward paths "
         "(MODELS.md 2.5-2.7); None for an analysis without the solver."))
+    negotiation: Negotiation | None = Field(None, description=(
+        "The talks as they unfold on the same forward paths (docs/negotiate.md): a typical "
+        "run month by month and the batch figures over every run; None for an analysis "
+        "without the solver."))
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
         "acceptance": ("timing", "*proposal", "*month", "acceptance", "*actor"),
