@@ -10,7 +10,7 @@ missing reference file can never pass silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,3 +62,19 @@ def shared_dir() -> Path:
     if not path.is_dir():
         _missing("the reference folder", path)
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_run_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Record the runs of every test in a temporary store, never the user's data folder.
+
+    Subprocesses inherit it through the environment; tests of the store pass their own.
+    """
+    path = tmp_path_factory.mktemp("run-store") / "runs.duckdb"
+    previous = os.environ.get("CEASEFIRE_STORE")
+    os.environ["CEASEFIRE_STORE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("CEASEFIRE_STORE", None)
+    else:
+        os.environ["CEASEFIRE_STORE"] = previous

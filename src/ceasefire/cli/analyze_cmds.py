@@ -88,6 +88,8 @@ def analyze_command(
                                    help="Packages the solver may offer: the named proposals "
                                         "plus searched ones (at most 128)."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
+    store: common.StoreOption = None,
+    no_store: common.NoStoreOption = False,
 ) -> None:
     """Run every engine on a scenario: war paths, bargaining month by month, leverage.
 
@@ -98,6 +100,7 @@ def analyze_command(
 
     if not no_report:
         common.check_output(out / "report.html", "--out")
+    recording = common.Recording("analyze", scenario, store=store, no_store=no_store)
     keep_freed_memory()
     console = common.human_console(as_json)
     with common.progress(console, "analysing") as tell:
@@ -109,6 +112,7 @@ def analyze_command(
         if not no_report:
             tell("report", 0.95)
             result = result.with_run(report=str(_write_report(result, scenario, out)))
+    result = recording.save(result, outputs={"no_report": True, "out": None})
     if as_json:
         common.print_json(result.to_dict())
         return
@@ -125,13 +129,16 @@ def _write_report(result: AnalyzeResult, scenario: str, out: Path) -> Path:
 
 
 def report_command(
-    results: Path = typer.Argument(..., help="A results file written by "
-                                   "`ceasefire analyze --json`.", show_default=False),
+    results: str = typer.Argument(..., metavar="RESULTS|RUN_ID", help="A results file written "
+                                  "by `ceasefire analyze --json`, or the id of a stored "
+                                  "analyze run (`ceasefire runs list`).", show_default=False),
     scenario: str | None = typer.Option(None, "--scenario", help="The scenario it was run "
-                                        "on (default: the built-in named in the file)."),
+                                        "on (default: a stored run's own scenario text, or "
+                                        "the built-in named in the file)."),
     out: Path = typer.Option(Path("ceasefire-report"), "--out", help="Folder for report.html."),
+    store: common.StoreReadOption = None,
 ) -> None:
-    """Render the HTML report of a saved ``analyze`` result, without running any engine.
+    """Render the HTML report of a saved or stored ``analyze`` result, running no engine.
 
     The scenario supplies the map and the sources; its content hash must match the one
     recorded in the results.
@@ -142,26 +149,55 @@ def report_command(
     from ceasefire.workflows import scenario_of
 
     common.check_output(out / "report.html", "--out")
-    try:
-        document = json.loads(results.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{results}: cannot read it ({error.__class__.__name__}: "
-                         f"{getattr(error, 'strerror', None) or error}); fix: check the path"
-                         ) from None
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise InputError(f"{results}: not a JSON document ({error}); fix: pass the output "
-                         "of `ceasefire analyze --json`") from None
+    source, stored_text = results, None
+    if Path(results).exists() or not _looks_like_run_id(results):
+        document = _read_results(Path(results))
+    else:
+        from ceasefire.store import RunStore
+
+        try:
+            run = RunStore(store).get(results)
+        except InputError as error:
+            raise InputError(f"{results}: no such results file, and {error}") from None
+        source, document, stored_text = f"run {run.id}", run.result, run.scenario_text
     result = load_result(document)
     if not isinstance(result, AnalyzeResult):
-        raise InputError(f"{results}: a {result.kind!r} result; the report renders "
+        raise InputError(f"{source}: a {result.kind!r} result; the report renders "
                          "'analyze' results (fix: ceasefire analyze ... --json > FILE)")
-    loaded = scenario_of(scenario or result.scenario.id, horizon=result.horizon_months)
+    if scenario is None and stored_text is not None:
+        from ceasefire.scenario import read_scenario_text
+
+        loaded = read_scenario_text(stored_text, file=f"{source} (stored scenario)").model_copy(
+            update={"horizon_months": result.horizon_months})
+    else:
+        loaded = scenario_of(scenario or result.scenario.id, horizon=result.horizon_months)
     if ScenarioMeta.of(loaded).hash != result.scenario.hash:
-        raise InputError(f"{results}: was run on a different version of scenario "
+        raise InputError(f"{source}: was run on a different version of scenario "
                          f"{result.scenario.id!r} (content hash differs); fix: pass the "
                          "scenario file it was run on with --scenario")
     path = write_report(result, loaded, out)
     common.err_console.print(text(f"report: {path}"), highlight=False)
+
+
+def _looks_like_run_id(value: str) -> bool:
+    """A run id, a prefix of one, ``last`` or ``last~N`` (never a path with a suffix)."""
+    import re
+
+    return re.fullmatch(r"[0-9a-f]{1,32}|last(~[0-9]+)?", value.strip()) is not None
+
+
+def _read_results(results: Path) -> dict:
+    from ceasefire.errors import InputError
+
+    try:
+        return json.loads(results.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{results}: cannot read it ({error.__class__.__name__}: "
+                         f"{getattr(error, 'strerror', None) or error}); fix: check the path "
+                         "(or give a run id from `ceasefire runs list`)") from None
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise InputError(f"{results}: not a JSON document ({error}); fix: pass the output "
+                         "of `ceasefire analyze --json`") from None
 
 
 def print_summary(console: Console, result: AnalyzeResult) -> None:
@@ -333,6 +369,8 @@ def whatif_command(
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
                                 help="Threads for independent runs."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    store: common.StoreOption = None,
+    no_store: common.NoStoreOption = False,
 ) -> None:
     """Re-run the analysis with levers or parameters changed and show the difference.
 
@@ -351,10 +389,12 @@ def whatif_command(
         levers[lever_id] = state == "on"
     if not changes and not levers:
         raise InputError("whatif needs at least one --set PATH=VALUE or --lever ID=on|off")
+    recording = common.Recording("whatif", scenario, store=store, no_store=no_store)
     console = common.human_console(as_json)
     with common.progress(console, "what-if"):
         result = whatif(scenario, changes=changes, levers=levers, rng=seed, draws=draws,
                         horizon=horizon, workers=workers)
+    result = recording.save(result)
     if as_json:
         common.print_json(result.to_dict())
         return

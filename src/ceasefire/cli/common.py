@@ -12,7 +12,8 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,10 +25,16 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
+    from ceasefire.results import Result
+
 
 @dataclass
 class _State:
     debug: bool = False
+    #: ``ceasefire runs rerun`` sets these to mark, and then read, the run it repeats.
+    rerun_of: str | None = None
+    last_result: Result | None = None
+    last_run_id: str | None = None
 
 
 STATE = _State()
@@ -228,3 +235,144 @@ def progress(console: Console, label: str) -> Iterator[Callable[[str, float], No
             bar.update(task, completed=fraction, description=f"{label}: {stage}")
 
         yield tell
+
+
+# --- the run store -------------------------------------------------------------------------
+
+#: ``--store FILE``: where this run is recorded (the shared option of every recorded command).
+StoreOption = Annotated[Path | None, typer.Option(
+    "--store", metavar="FILE", show_default=False,
+    help="Run store to record this run in (default: $CEASEFIRE_STORE, else runs.duckdb in "
+         "the user data folder; see `ceasefire runs`).")]
+#: ``--store FILE`` of the commands that read stored runs.
+StoreReadOption = Annotated[Path | None, typer.Option(
+    "--store", metavar="FILE", show_default=False,
+    help="The run store to read (default: $CEASEFIRE_STORE, else runs.duckdb in the user "
+         "data folder).")]
+#: ``--no-store``: do not record this run.
+NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Do not record this run in "
+                                             "the run store.")]
+
+#: Parameters that are never recorded as options: where the run goes, and how it prints.
+_NOT_OPTIONS = frozenset({"store", "no_store", "as_json"})
+
+
+class Recording:
+    """Records one run of a command in the run store (``--store``/``--no-store``).
+
+    Create it before any work, so that a store that cannot be used fails at once and the
+    clock starts; call :meth:`save` with the result once the work succeeded. The options
+    are the command's parameters as click parsed them (the scenario argument and the
+    store and ``--json`` flags left out).
+
+    Example (the three lines a command adds)::
+
+        store: common.StoreOption = None, no_store: common.NoStoreOption = False,
+        recording = common.Recording("sweep", scenario, store=store, no_store=no_store)
+        result = recording.save(result, outputs={"out": None})
+    """
+
+    def __init__(self, command: str, scenario: str, *, store: Path | None = None,
+                 no_store: bool = False) -> None:
+        import time
+
+        from ceasefire.store import RunStore
+
+        self.command, self.scenario = command, str(scenario)
+        self.store = None if no_store else RunStore(store)
+        if self.store is not None:
+            self.store.check()
+        # read before the work, so the text is the one the run reads
+        self.text = scenario_text(self.scenario) if self.store is not None else None
+        self._started = time.perf_counter()
+
+    def save(self, result: Result, *, outputs: dict[str, Any] | None = None,
+             options: dict[str, Any] | None = None) -> Result:
+        """Record ``result`` and return it with ``run.id`` (and ``run.rerun_of``) added.
+
+        Parameters
+        ----------
+        outputs
+            Parameter -> the value that writes no file, for a rerun (``{"no_report": True}``).
+        options
+            The options to record (default: the parameters of the running click command).
+        """
+        import time
+
+        from ceasefire.store.store import new_run_id
+
+        seconds = time.perf_counter() - self._started
+        extra: dict[str, Any] = {}
+        if STATE.rerun_of is not None:
+            extra["rerun_of"] = STATE.rerun_of
+        run_id = new_run_id() if self.store is not None else None
+        if run_id is not None:
+            extra["id"] = run_id
+        if extra:
+            result = result.with_run(**extra)
+        STATE.last_run_id = run_id
+        if STATE.rerun_of is not None:  # held only for the rerun that reads it
+            STATE.last_result = result
+        if self.store is None:
+            return result
+        self.store.record(self.command, result, scenario_source=self.scenario,
+                          scenario_text=self.text,
+                          options=_jsonable(command_options() if options is None else options),
+                          outputs=_jsonable(outputs or {}), seconds=seconds, run_id=run_id)
+        return result
+
+
+def command_options() -> dict[str, Any]:
+    """The running command's parameters by name, less its first argument (the scenario)."""
+    context = _click_context()
+    if context is None:
+        return {}
+    arguments = [p.name for p in context.command.params
+                 if getattr(p, "param_type_name", "") == "argument"]
+    skip = {*_NOT_OPTIONS, *arguments[:1]}
+    return {name: value for name, value in context.params.items() if name not in skip}
+
+
+def _click_context() -> Any:
+    """The running command's click context (typer may vendor its own click)."""
+    from importlib import import_module
+
+    for name in ("typer._click.globals", "click.globals"):
+        try:
+            module = import_module(name)
+        except ImportError:
+            continue
+        context = module.get_current_context(silent=True)
+        if context is not None:
+            return context
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def scenario_text(source: str) -> str | None:
+    """The text of the input a run was given: a built-in's YAML or the file's (UTF-8).
+
+    ``None`` when it is neither (the input was not a file, or not text).
+    """
+    from importlib import resources
+
+    from ceasefire.scenario import builtin_names
+
+    if source in builtin_names():
+        return resources.files("ceasefire.scenario.builtin").joinpath(
+            f"{source}.yaml").read_text("utf-8")
+    try:
+        return Path(source).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

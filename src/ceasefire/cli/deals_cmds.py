@@ -57,6 +57,8 @@ def deals(
                                              help="Month the deal is signed (0 = now).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on "
                                           "standard output.")] = False,
+    store: common.StoreOption = None,
+    no_store: common.NoStoreOption = False,
 ) -> None:
     """Explore the deal space of a scenario."""
     from ceasefire.workflows import explore
@@ -70,10 +72,12 @@ def deals(
         if not export.absolute().parent.is_dir():
             raise InputError(f"--export {export}: folder {export.absolute().parent} does not "
                              "exist; fix: create it or pick another path")
+    recording = common.Recording("deals", scenario, store=store, no_store=no_store)
     console = common.human_console(as_json)
     with common.progress(console, "scoring every package"):
         result = explore(scenario, rng=seed, draws=draws, start=start_month,
                          p_star=min_prob, top=top, near=tuple(near) if near else None)
+    result = recording.save(result, outputs={"export": None})
     if export is not None:
         write_table(result, export)
     document = result.to_dict()

@@ -54,6 +54,8 @@ def forecast_command(
         "...")] = _DEFAULT_PRESET,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write a trajectory plot (HTML) to this file.")] = None,
+    store: common.StoreOption = None,
+    no_store: common.NoStoreOption = False,
 ) -> None:
     """Run the stakeholder forecasting models and print them side by side."""
     from ceasefire.forecast import eum_preset as preset_options
@@ -66,8 +68,10 @@ def forecast_command(
                          "(hint: --model all runs every model)")
     if plot is not None:
         common.check_output(plot, "--plot")
+    recording = common.Recording("forecast", scenario, store=store, no_store=no_store)
     result = stakeholder_forecast(scenario, models=None if model == "all" else [model],
                                   dimension=dimension, eum=preset_options(eum_preset))
+    result = recording.save(result, outputs={"plot": None})
     if plot is not None:
         from ceasefire._files import write_text_atomic
         from ceasefire.report.forecast_figures import forecast_figure
