@@ -73,14 +73,18 @@ def negotiate_command(
                                              "the quiet ones while a deal holds.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on "
                                           "standard output.")] = False,
+    store: common.StoreOption = None,
+    no_store: common.NoStoreOption = False,
 ) -> None:
     """Play a scenario's talks and tell one run month by month."""
     from ceasefire.workflows.negotiate import negotiate
 
     console = common.human_console(as_json)
+    recording = common.Recording("negotiate", scenario, store=store, no_store=no_store)
     with common.progress(console, "negotiating") as tell:
         result = negotiate(scenario, runs=runs, draw=draw, strategies=tuple(strategy or ()),
                            rng=seed, horizon=horizon, progress=tell)
+    result = recording.save(result, outputs={})
     if as_json:
         common.print_json(result.to_dict())
         return
