@@ -34,6 +34,10 @@ class Candidate:
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", MappingProxyType(dict(self.terms)))
 
+    def __reduce__(self) -> tuple:
+        """Pickle through a plain dict (a mapping proxy does not pickle)."""
+        return (Candidate, (self.id, dict(self.terms), self.searched))
+
 
 TACTIC = len(REASONS)
 """Code in :attr:`Talks.reason` of a refusal the equilibrium responder would not make:
