@@ -1,0 +1,53 @@
+"""The web app's limits and choices, one frozen options model (no web library imported)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ceasefire.options import Options
+
+__all__ = ["Settings"]
+
+
+class Settings(Options):
+    """What the server allows and how it runs engines.
+
+    Every limit answers a request that exceeds it with a clear error: too many draws or a
+    malformed body 422, a body past ``max_body_bytes`` 413, a full queue 503, a run past
+    its time budget 504 (and the run is stopped).
+    """
+
+    max_draws: int = Field(2000, ge=1, le=20_000, description=(
+        "Most Monte Carlo draws a request may ask for (memory and time grow with them)."))
+    dashboard_draws: dict[str, int] = Field(
+        default_factory=lambda: {"tutorial": 400, "alaska-2025": 300}, description=(
+            "Draws of the dashboard's quick runs per scenario id (others: quick_draws)."))
+    quick_draws: int = Field(300, ge=10, le=20_000, description=(
+        "Draws of a quick what-if when the request names none."))
+    max_body_bytes: int = Field(1_000_000, ge=1_000, le=50_000_000, description=(
+        "Largest request body; larger ones get 413 before they are read whole."))
+    request_timeout_s: float = Field(120.0, gt=0, le=3600, description=(
+        "Time budget of a full run (analyze, refined what-if, deals, forecast): past it "
+        "the run's process is stopped and the request gets 504."))
+    quick_timeout_s: float = Field(60.0, gt=0, le=3600, description=(
+        "Time budget of a quick what-if, its base fit included (first call per scenario)."))
+    quick_workers: int = Field(2, ge=1, le=64, description=(
+        "Threads for quick what-ifs (numpy releases the GIL in its heavy loops)."))
+    quick_queue: int = Field(16, ge=0, le=10_000, description=(
+        "Quick what-ifs that may wait for a thread; past it the server answers 503."))
+    job_workers: int = Field(2, ge=1, le=64, description=(
+        "Full runs at once, each in its own process (so a run over budget can be stopped)."))
+    job_queue: int = Field(8, ge=0, le=10_000, description=(
+        "Full runs that may wait for a process; past it the server answers 503."))
+    keep_jobs: int = Field(64, ge=1, le=10_000, description=(
+        "Finished jobs kept for polling; the oldest are forgotten first."))
+    max_uploads: int = Field(32, ge=0, le=10_000, description=(
+        "Uploaded scenarios kept in memory; the oldest are forgotten first."))
+    fit_cache: int = Field(8, ge=1, le=1_000, description=(
+        "Fitted base games kept for quick what-ifs (per scenario, draws and seed)."))
+    run_store: str | None = Field(None, description=(
+        "The run store file that /api/runs reads (default: the store's own default); the "
+        "operator's choice, never a request's."))
+    isolation: str = Field("process", pattern="^(process|thread)$", description=(
+        "Where full runs execute: 'process' (stopped at their time budget) or 'thread' "
+        "(cannot be stopped: the request still gets 504, the thread finishes its run)."))
