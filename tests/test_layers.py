@@ -20,9 +20,11 @@ LAYERS = {
     "results": 1,  # pure data
     "dynamics": 2,
     "bargaining": 3, "deals": 3, "forecast": 3,  # the engines
-    "workflows": 4, "interop": 4,  # exports solved games to other tools
+    "store": 3,  # the run store: results in, results out
+    # workflows, and what runs them: exports to other tools, sweeps, sensitivity
+    "workflows": 4, "interop": 4, "sweep": 4, "sensitivity": 4,
     "report": 5,  # renders results; runs no engine
-    "cli": 6,
+    "cli": 6, "web": 6,  # the edges: the command line and the web app
 }
 ENGINES = {"dynamics", "bargaining", "deals", "forecast", "workflows"}
 

@@ -40,6 +40,21 @@ def _result(kind: str) -> Result:
         return ceasefire.calibrate("tutorial", draws=100, rng=4)
     if kind == "backtest":
         return ceasefire.backtest("tutorial", draws=100, rng=5)
+    if kind == "negotiate":
+        from ceasefire.workflows.negotiate import negotiate
+
+        return negotiate("tutorial", runs=100, rng=6, strategies=["NO=boulware"])
+    if kind == "sensitivity":
+        from ceasefire.sensitivity import SensitivityOptions, sensitivity
+
+        return sensitivity("tutorial", SensitivityOptions(
+            samples=8, replicates=1, fit_draws=80, parameters=("actors.*",)), rng=6)
+    if kind == "sweep":
+        from ceasefire.bargaining.equilibrium import SolverOptions
+        from ceasefire.sweep import run_sweep
+
+        return run_sweep("tutorial", draws=120, block=50, rng=6, fit_draws=80,
+                         solver=SolverOptions(candidates=12, fitting_paths=1))
     raise AssertionError(kind)
 
 

@@ -61,6 +61,16 @@ def _document(kind: str, name: str) -> dict:
         return _cli_json("calibrate", name, "-n", "100", "--seed", "4")
     if kind == "backtest":
         return _cli_json("backtest", name, "-n", "100", "--seed", "5")
+    if kind == "negotiate":
+        return _cli_json("negotiate", name, "--runs", "100", "--seed", "6", "--strategy",
+                         "NO=boulware" if name == SMALL else "RU=boulware")
+    if kind == "sensitivity":
+        return _cli_json("sensitivity", name, "--draws", "8", "--replicates", "1",
+                         "--fit-draws", "80", "--parameters", "actors.*", "--seed", "6",
+                         "--no-store")
+    if kind == "sweep":
+        return _cli_json("sweep", name, "--draws", "120", "--block", "50", "--seed", "6",
+                         "--fit-draws", "80", "--candidates", "12", "--fitting-paths", "1")
     raise AssertionError(kind)
 
 
@@ -173,6 +183,7 @@ _REQUIRED = {
     "forecast": ["models", "run"],
     "calibrate": ["gains_km2_per_month", "months_to_fall"],
     "backtest": ["rows", "scores", "overall", "calibration", "record"],
+    "negotiate": ["players", "strategies", "transcript", "batch"],
 }
 
 

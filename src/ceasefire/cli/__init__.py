@@ -36,11 +36,17 @@ def _register_all() -> None:
         deals_cmds,
         forecast_cmds,
         interop_cmds,
+        negotiate_cmds,
+        runs_cmds,
         scenario_cmds,
+        sensitivity_cmds,
+        serve_cmds,
+        sweep_cmds,
     )
 
     for module in (scenario_cmds, analyze_cmds, backtest_cmds, deals_cmds, forecast_cmds,
-                   interop_cmds):
+                   interop_cmds, negotiate_cmds, runs_cmds, serve_cmds,
+                   sweep_cmds, sensitivity_cmds):
         module.register(app)
 
 

@@ -1,7 +1,8 @@
 """Results: one typed layer for everything an engine returns (DESIGN.md section 9.9).
 
 Every kind of result (:class:`AnalyzeResult`, :class:`WhatifResult`, :class:`DealsResult`,
-:class:`ForecastResult`, :class:`CalibrateResult`, :class:`BacktestResult`) follows
+:class:`ForecastResult`, :class:`CalibrateResult`, :class:`BacktestResult`,
+:class:`NegotiationResult`, :class:`SweepResult`) follows
 :class:`Result`'s protocol:
 ``kind``, the scenario's metadata, ``seed``, ``draws``, ``to_dict``/``from_dict`` (exact
 round trip), ``to_frame`` (tidy pandas tables), a short ``repr`` and ``_repr_html_`` for
@@ -29,6 +30,7 @@ from ceasefire.results.base import SCHEMA_VERSION, Result, ScenarioMeta, content
 from ceasefire.results.calibrate import CalibrateResult
 from ceasefire.results.deals import DealsResult, Package
 from ceasefire.results.forecast import ForecastResult, ModelForecast
+from ceasefire.results.negotiation import Negotiation, NegotiationResult
 from ceasefire.results.records import Bands, Difference, Estimate, LikelySettlement, Summary
 from ceasefire.results.schema import (
     RESULT_KINDS,
@@ -37,6 +39,8 @@ from ceasefire.results.schema import (
     result_schema,
     result_schema_text,
 )
+from ceasefire.results.sensitivity import SensitivityResult
+from ceasefire.results.sweep import Distribution, SweepResult, SweptPackage, SweptProposal
 
 __all__ = [
     "RESULT_KINDS",
@@ -50,18 +54,25 @@ __all__ = [
     "CalibrateResult",
     "DealsResult",
     "Difference",
+    "Distribution",
     "Effect",
     "Estimate",
     "ForecastResult",
     "LikelySettlement",
     "LineQuestion",
     "ModelForecast",
+    "Negotiation",
+    "NegotiationResult",
     "Package",
     "ProposalResult",
     "Result",
     "ScenarioMeta",
+    "SensitivityResult",
     "Solution",
     "Summary",
+    "SweepResult",
+    "SweptPackage",
+    "SweptProposal",
     "TimingEntry",
     "WhatifResult",
     "Window",

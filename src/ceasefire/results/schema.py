@@ -18,12 +18,16 @@ from ceasefire.results.base import SCHEMA_VERSION, Result
 from ceasefire.results.calibrate import CalibrateResult
 from ceasefire.results.deals import DealsResult
 from ceasefire.results.forecast import ForecastResult
+from ceasefire.results.negotiation import NegotiationResult
+from ceasefire.results.sensitivity import SensitivityResult
+from ceasefire.results.sweep import SweepResult
 
 __all__ = ["RESULT_KINDS", "RESULT_TYPES", "load_result", "result_schema", "result_schema_text"]
 
 RESULT_TYPES: dict[str, type[Result]] = {
     "analyze": AnalyzeResult, "whatif": WhatifResult, "deals": DealsResult,
-    "forecast": ForecastResult, "calibrate": CalibrateResult, "backtest": BacktestResult}
+    "forecast": ForecastResult, "calibrate": CalibrateResult, "backtest": BacktestResult,
+    "negotiate": NegotiationResult, "sweep": SweepResult, "sensitivity": SensitivityResult}
 """Each kind of result document and its type."""
 
 RESULT_KINDS = tuple(RESULT_TYPES)
