@@ -60,7 +60,7 @@ References
 1. Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*
    49(3), 379-414. doi:10.1017/S0020818300033324
 2. Merlo, A. & Wilson, C. (1995). A stochastic model of sequential bargaining with complete
-   information. *Econometrica* 63(2), 371-399. doi:10.2307/2951630
+   information. *Econometrica* 63(2), 371-399.
 3. Kydd, A. (2000). Trust, reassurance, and cooperation. *International Organization*
    54(2), 325-357. doi:10.1162/002081800551190
 4. Fortna, V. P. (2003). Scraps of paper? Agreements and the durability of peace.

@@ -20,7 +20,7 @@ References
 Rubinstein, A. (1982) Perfect equilibrium in a bargaining model. *Econometrica* 50(1):
 97-109. doi:10.2307/1912531
 Merlo, A. & Wilson, C. (1995) A stochastic model of sequential bargaining with complete
-information. *Econometrica* 63(2): 371-399. doi:10.2307/2951617
+information. *Econometrica* 63(2): 371-399.
 """
 
 from __future__ import annotations
