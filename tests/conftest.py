@@ -10,6 +10,7 @@ missing reference file can never pass silently.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -78,3 +79,37 @@ def _private_run_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop("CEASEFIRE_STORE", None)
     else:
         os.environ["CEASEFIRE_STORE"] = previous
+
+
+# --- the browser tests (the report and the dashboard) -------------------------------------
+
+CHROMIUM = os.environ.get("CEASEFIRE_CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium; never a browser download."""
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-default-apps", "--disable-extensions"]
+
+
+def _no_browser(reason: str) -> None:
+    """Skip, or fail where the environment says the browser test must run."""
+    if os.environ.get("CEASEFIRE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}; CEASEFIRE_REQUIRE_BROWSER=1 requires the browser test "
+                    "(install: pip install playwright; apt-get install -y chromium)",
+                    pytrace=False)
+    pytest.skip(f"{reason} (set CEASEFIRE_REQUIRE_BROWSER=1 to make this a failure)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for one test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("the playwright package is not installed")
+    if shutil.which(CHROMIUM) is None:
+        _no_browser(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=ARGS)
+        yield chromium
+        chromium.close()

@@ -14,7 +14,6 @@ Needs ``playwright`` and ``/usr/bin/chromium``; without them the test skips, unl
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -24,40 +23,12 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
-CHROMIUM = os.environ.get("CEASEFIRE_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--disable-default-apps", "--disable-extensions"]
 WIDTHS = (1280, 390)
 WAIT_S = 120
 
 WATCH_CSP = """window.__violations = [];
 document.addEventListener('securitypolicyviolation',
                           (e) => window.__violations.push(e.blockedURI || e.violatedDirective));"""
-
-
-def _missing(reason: str) -> None:
-    """Skip, or fail where the environment says the browser test must run."""
-    if os.environ.get("CEASEFIRE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; CEASEFIRE_REQUIRE_BROWSER=1 requires the browser test "
-                    "(install: pip install playwright; apt-get install -y chromium)",
-                    pytrace=False)
-    pytest.skip(f"{reason} (set CEASEFIRE_REQUIRE_BROWSER=1 to make this a failure)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed")
-    if shutil.which(CHROMIUM) is None:
-        _missing(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -309,8 +309,28 @@ class Equilibrium:
         return _accepts_at(view, offered, view.floor[view.player])
 
 
+class _Targeted:
+    """A tactic with a target gain.
+
+    It offers the package closest to its target from above and accepts a gain at least
+    the target (and the floor); each tactic defines ``target``.
+    """
+
+    def target(self, view: View) -> np.ndarray:
+        raise TypeError(f"{type(self).__name__} defines no target")
+
+    def offer(self, view: View) -> np.ndarray:
+        """``[N]`` the package closest to the target from above."""
+        return _closest_above(view, self.target(view))
+
+    def accepts(self, view: View, offered: np.ndarray) -> np.ndarray:
+        """``[N]`` gain at least the target (and the floor)."""
+        return _accepts_at(view, offered,
+                           np.maximum(self.target(view), view.floor[view.player]))
+
+
 @dataclass(frozen=True)
-class TimeBased:
+class TimeBased(_Targeted):
     r"""Time-dependent concession (Faratin, Sierra & Jennings 1998).
 
     The target :math:`\tau(t)` of :func:`concession_target` falls from the player's
@@ -350,18 +370,9 @@ class TimeBased:
         r"""``[N]`` the target gain :math:`\tau(t)` of ``view.player``."""
         return concession_target(view.t, view.months, _best(view), 0.0, self.concession)
 
-    def offer(self, view: View) -> np.ndarray:
-        """``[N]`` the package closest to the target from above."""
-        return _closest_above(view, self.target(view))
-
-    def accepts(self, view: View, offered: np.ndarray) -> np.ndarray:
-        """``[N]`` gain at least the target (and the floor)."""
-        return _accepts_at(view, offered,
-                           np.maximum(self.target(view), view.floor[view.player]))
-
 
 @dataclass(frozen=True)
-class TitForTat:
+class TitForTat(_Targeted):
     r"""Relative tit-for-tat, the imitative tactic of Faratin, Sierra & Jennings (1998).
 
     The player concedes the share of its own range that its opponents conceded of
@@ -415,15 +426,6 @@ class TitForTat:
         mine = span[view.player]
         moved = np.clip(own_last - mean * mine, 0.0, mine)
         return np.where(last[view.player] >= 0, moved, mine)
-
-    def offer(self, view: View) -> np.ndarray:
-        """``[N]`` the package closest to the target from above."""
-        return _closest_above(view, self.target(view))
-
-    def accepts(self, view: View, offered: np.ndarray) -> np.ndarray:
-        """``[N]`` gain at least the target (and the floor)."""
-        return _accepts_at(view, offered,
-                           np.maximum(self.target(view), view.floor[view.player]))
 
 
 @dataclass(frozen=True)
