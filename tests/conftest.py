@@ -113,3 +113,18 @@ def browser():
                                               args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run ``ceasefire ARGV...`` at 80 columns; return (exit status, stdout, stderr)."""
+    from ceasefire.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = main(list(argv))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run

@@ -47,21 +47,6 @@ def only(data_or_text: dict[str, Any] | str):
     return problems[0]
 
 
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """Run ``ceasefire ARGV...``; return (exit status, stdout, stderr)."""
-    from ceasefire.cli import main
-
-    monkeypatch.setenv("COLUMNS", "80")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(list(argv))
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
-
-
 # --- validate crashed ----------------------------------------------------------------------
 
 

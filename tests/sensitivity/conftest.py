@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from ceasefire.cli import main
 from ceasefire.scenario.builtin import __file__ as _builtin
 
 TUTORIAL = Path(_builtin).with_name("tutorial.yaml")
@@ -33,15 +32,3 @@ def with_dummy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.write_text(text, "utf-8")
     return path
 
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """Run ``ceasefire ARGV...`` at 80 columns; return (exit status, stdout, stderr)."""
-    monkeypatch.setenv("COLUMNS", "80")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        status = main(list(argv))
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
