@@ -358,25 +358,39 @@ class Board:
         if claims and len(self.claims.regions):
             d_claim = self.package_completion(control, moved) - self.completion(control)[None]
         delta = self.discount[None]
+        keep = 1 - delta
+        # in place, in the order of the formulas (bit for bit the same sums)
         d_war = d_territory + d_claim
-        peace_cost = self.cost_weight * self.peace_spending
-        change = (d_war + self.package_flow + (state.war_cost + self.peace_value - peace_cost
-                                               - state.lost)[None]
-                  + self.package_relief[:, None] * state.lost[None])
-        post = annuity[None] * predicted[None] + d_war / (1 - delta)
+        change = d_war + self.package_flow
+        change += (state.war_cost + self.peace_value - self.cost_weight * self.peace_spending
+                   - state.lost)[None]
+        change += self.package_relief[:, None] * state.lost[None]
+        post = d_war / keep  # the collapse's line: the fitted war shifted by what moved
+        post += annuity[None] * predicted[None]
         bel = self.belligerents
-        gain = post[:, bel] - change[:, bel] / (1 - delta[:, bel])
-        side_hazard = expit(self.base_logit[None, None] + self.sensitivity * gain
-                            / annuity[None, bel] - self.enforcement[:, None])
-        hazard = 1 - np.prod(1 - side_hazard, axis=1)
+        gain = change[:, bel]  # each side's gain from renewed war, then its logit hazard
+        gain /= keep[:, bel]
+        np.subtract(post[:, bel], gain, out=gain)
+        gain *= self.sensitivity
+        gain /= annuity[None, bel]
+        gain += self.base_logit[None, None]
+        gain -= self.enforcement[:, None]
+        stays = np.subtract(1, expit(gain, out=gain), out=gain)
+        hazard = np.subtract(1, np.prod(stays, axis=1))
         h = hazard[:, None]
-        deal = self.package_once + (change + delta * h * post) / (1 - delta * (1 - h))
+        deal = delta * h
+        deal *= post
+        deal += change
+        deal /= np.subtract(1, delta * (1 - h))
+        deal += self.package_once
         war = self.discount * annuity * predicted
         own = np.ones_like(deal)
         if ratification:
             own[:, bel] = self.ratification(state.opinion_shift)
         ratify = np.prod(own[:, bel], axis=1)
-        audience = self.audience_share[None] * (self.conceded + lost_ground / (1 - delta))
+        lost_ground /= keep
+        lost_ground += self.conceded
+        audience = np.multiply(self.audience_share[None], lost_ground, out=lost_ground)
         return Values(deal=deal, war=war, ratify=ratify, own=own, audience=audience,
                       hazard=hazard)
 
