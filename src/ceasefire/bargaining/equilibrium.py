@@ -55,10 +55,10 @@ from ceasefire.bargaining.strategies import (
     respond,
 )
 from ceasefire.dynamics import WarPaths, simulate_war
-from ceasefire.dynamics.beliefs import evidence
+from ceasefire.dynamics.beliefs import evidence, point_log_likelihood
 from ceasefire.dynamics.war import _kept
 from ceasefire.options import Options
-from ceasefire.scenario.compile import CompiledScenario
+from ceasefire.scenario.compile import CompiledScenario, point_beliefs
 
 __all__ = ["Fitted", "Now", "SolverOptions", "fit_game", "play", "solve", "solver_horizon"]
 
@@ -336,11 +336,37 @@ def _mixture(compiled: CompiledScenario, copies: int, rng: np.random.Generator,
     Returns ``(log_m [N] or None, mean [C, N], sd [C, N])``: component 0 is the analyst's
     belief, then each prior in the scenario's order (MODELS.md 2.4), each drawn with
     probability 1 / C.
+
+    With beliefs on points (``beliefs.analyst_points``) the components are returned as
+    ``(masses [C, N, K], points [C, N, K])``, each component's probability of each point,
+    and ``log m`` takes each point k on a share of the paths within 1/n of
+    ``q_k = (1/C) sum_c p_c(k)`` in every copy of the n outer draws (systematic sampling
+    of q, Cochran 1977, ch. 8, in a random order), so that no point a belief gives a
+    material probability is left without paths by chance. The weights do not rely on
+    the shares being q's (see :class:`_Weights`).
+
+    Cochran, W. G. (1977) *Sampling Techniques*, 3rd ed. Wiley, ch. 8.
     """
     s = compiled.scenario
     n = compiled.draws * copies
     if s.beliefs is None:
         return None, np.zeros((1, n)), np.ones((1, n))
+    on_points = point_beliefs(s)
+    if on_points is not None:
+        given = [on_points.prior(b) for b in on_points.given]
+        masses = np.stack([on_points.analyst, *given])  # [C, K]
+        cumulative = np.cumsum(masses.mean(axis=0))
+        cumulative[-1] = 1.0
+        draws = compiled.draws
+        log_m = np.empty(n)
+        for copy in range(copies):
+            grid = (rng.random() + np.arange(draws)) / draws
+            index = np.minimum(np.searchsorted(cumulative, grid, side="right"),
+                               masses.shape[1] - 1)
+            log_m[copy * draws:(copy + 1) * draws] = on_points.points[rng.permutation(index)]
+        shape = (masses.shape[0], n, masses.shape[1])
+        return (log_m, np.broadcast_to(masses[:, None, :], shape),
+                np.broadcast_to(on_points.points, shape))
     spread = np.tile(compiled.get("beliefs.analyst_sd_log_m"), copies)
     means = [-spread**2 / 2]
     sds = [spread]
@@ -369,8 +395,37 @@ class _Weights:
     and the mixture's weights move with each component's marginal likelihood of the
     signals.
 
-    Owen, A. B. (2013) *Monte Carlo theory, methods and examples*, ch. 9 (importance
-    sampling).
+    *Beliefs on points* (``mean`` and ``sd`` are then the components' masses and points,
+    ``[C, N, K]``, see :func:`_mixture`). On a finite support the importance sampling
+    identity holds with any sampling measure that puts paths on every point the belief
+    gives mass to, and the one the paths were actually drawn from is known exactly: the
+    share :math:`\hat q_k = n_k / N` of the N paths on each point k. Weighting by
+    :math:`\pi_i(k) / \hat q_k` rather than by the ratio to q's expected shares gives
+    :math:`\sum_n w_n g(m_n) / \sum_n w_n = \sum_k \pi_i(k)\, \bar g_k`, with
+    :math:`\bar g_k` the mean of g over the paths on point k: every weighted mean is
+    exactly the prior-weighted mean over the points, whatever the shares (the ratio
+    estimator with the realised, not the expected, sampling proportions: the
+    post-stratified estimator, Owen 2013, ch. 8, as a self-normalised importance sampling
+    estimate, ch. 9). With the signals, the
+    ratio of the posteriors is
+
+    .. math::
+
+        w_i = \frac{\pi_i(k \mid D_t)}{\hat q(k \mid D_t)}
+            = \frac{\pi_i(k)}{\hat q_k}\,
+              \frac{\sum_j \hat q_j e^{\ell_t(j)}}{\sum_j \pi_i(j) e^{\ell_t(j)}},
+
+    in which the likelihood of the path's own point cancels
+    (:func:`ceasefire.dynamics.beliefs.point_log_likelihood` gives
+    :math:`\ell_t`); it is computed in log space, so a noise-free signal (all of
+    :math:`\hat q`'s and :math:`\pi_i`'s posterior on the path's own point) gives a weight
+    of 1 without dividing 0 by 0. A point of prior probability 0 gets weight 0. The cap
+    applies as to normal beliefs; it does not bind at month 0 unless a party puts more
+    than ``WEIGHT_CAP`` times the paths' share on a point (the mixture's shares are at
+    least 1 / C of each component's probability).
+
+    Owen, A. B. (2013) *Monte Carlo theory, methods and examples*, ch. 8-9 (stratification
+    and importance sampling).
     """
 
     def __init__(self, log_m: np.ndarray | None, mean: np.ndarray, sd: np.ndarray,
@@ -381,6 +436,17 @@ class _Weights:
             self.precision = self.total = None
         else:
             self.precision, self.total, _ = evidence(beliefs.signal, beliefs.signal_sd)
+        self.points = None
+        if log_m is not None and np.ndim(mean) == 3:  # beliefs on points
+            self.points = np.asarray(sd[0, 0], dtype=float)  # [K]
+            own = log_m[:, None] == self.points[None]  # [N, K]
+            if not own.any(axis=1).all():
+                raise ValueError("a fitting path's log m is none of the belief's points")
+            self.own = own.argmax(axis=1)  # [N]
+            shares = np.bincount(self.own, minlength=self.points.size) / log_m.size
+            with np.errstate(divide="ignore"):
+                self.log_share = np.log(shares)  # [K]
+                self.log_masses = np.log(np.moveaxis(mean, 1, 2))  # [C, K, N]
 
     def at(self, t: int) -> np.ndarray:
         """``[weightings, N]`` at the start of month ``t``."""
@@ -391,6 +457,8 @@ class _Weights:
         else:
             k = min(t, self.precision.shape[0] - 1)
             p, s = self.precision[k], self.total[k]
+        if self.points is not None:
+            return self._on_points(p, s)
         prior = 1 / np.square(self.sd)
         precision = prior + p
         mean = (self.mean * prior + s) / precision
@@ -404,6 +472,24 @@ class _Weights:
         q = (pi * density).sum(axis=0)
         return np.minimum(density / q, WEIGHT_CAP)
 
+    def _on_points(self, precision: np.ndarray | float, total: np.ndarray | float,
+                   ) -> np.ndarray:
+        """``[weightings, N]``: the ratio of the posteriors on points (class docstring)."""
+        n = self.log_m.size
+        log_like = point_log_likelihood(self.points, np.broadcast_to(precision, (n,)),
+                                        np.broadcast_to(total, (n,)))  # [K, N]
+        rows = np.arange(n)
+
+        def log_evidence(log_prior: np.ndarray) -> np.ndarray:  # [..., K, N] -> [..., N]
+            terms = log_prior + log_like
+            top = terms.max(axis=-2)
+            return top + np.log(np.exp(terms - top[..., None, :]).sum(axis=-2))
+
+        log_w = (self.log_masses[:, self.own, rows] - self.log_share[self.own]
+                 - log_evidence(self.log_masses)
+                 + log_evidence(self.log_share[:, None])[None])
+        return np.minimum(np.exp(log_w), WEIGHT_CAP)
+
 
 def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
              terms: list[dict[str, str]], copies: int,
@@ -412,7 +498,8 @@ def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
 
     Returns the tiled draws (with the conditional levers' random start months and a
     quarter of the paths starting from a candidate's control), their ``log m`` drawn
-    from the mixture q, and the mixture's components (means and sds ``[C, N]``).
+    from the mixture q, and the mixture's components (means and sds ``[C, N]``, or
+    masses and points ``[C, N, K]`` for beliefs on points: see :func:`_mixture`).
     """
     root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E,))
     rng = np.random.default_rng(root.spawn(1)[0])

@@ -45,6 +45,23 @@ with ``sd = lambda^{-1/2}``; with one constant ``sigma_eps`` this is the textboo
 ``E_i[m] = exp(mu + sd^2 / 2)``. On the expected path (``noise=False``) there is no
 signal, and beliefs stay at the priors.
 
+**Beliefs on points.** A scenario may instead give the analyst's distribution and the
+priors on a finite set of points ``x_k`` of ``log m`` (``beliefs.analyst_points``, each
+prior's ``points``, all on the analyst's support). With the same normal likelihood of the
+signals, Bayes on a finite support gives the posterior masses
+
+.. math::
+
+    \pi_{i,t}(k) \propto \pi_{i0}(k)\,
+        \exp\Bigl(x_k \sum_{s<t} y_s \sigma_s^{-2} - \tfrac12 x_k^2 \sum_{s<t} \sigma_s^{-2}\Bigr)
+
+(the same sufficient statistics as the conjugate case; Bernardo & Smith 1994, sec. 5.1),
+computed in log space, so that a noise-free signal (``sigma = 0``) puts all the mass on
+the point nearest the signal, the true one, without overflow or NaN. A point of prior
+probability 0 stays at 0. Each party's ``E_i[m] = sum_k pi(k) e^{x_k}``; the belief paths
+also carry the posterior mean and sd of ``log m`` (the regressions' observation
+statistic).
+
 Disagreement about the war's course is the mutual optimism that can empty the bargaining
 range (Fearon 1995); fighting reveals information and beliefs converge, which is how wars
 end in the learning models of Slantchev (2003) and Smith & Stam (2004).
@@ -55,6 +72,7 @@ strategic choice of what to reveal), and priors that are common knowledge.
 
 References
 ----------
+Bernardo, J. M. & Smith, A. F. M. (1994) *Bayesian Theory*. Wiley, sec. 5.1.
 DeGroot, M. H. (1970) *Optimal Statistical Decisions*. McGraw-Hill, ch. 9.
 Fearon, J. D. (1995) Rationalist explanations for war. *International Organization* 49(3).
 Fenton, L. F. (1960) The sum of log-normal probability distributions in scatter
@@ -73,11 +91,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ceasefire.scenario.compile import LOG_M, CompiledScenario
+from ceasefire.scenario.compile import LOG_M, CompiledScenario, PointBeliefs, point_beliefs
 from ceasefire.scenario.model import Scenario
 
-__all__ = ["BeliefPaths", "belief_attacker", "belief_gap", "evidence", "expected_m",
-           "gap_half_life", "national_signal", "posterior", "prior_beliefs", "true_log_m"]
+__all__ = ["BeliefPaths", "belief_attacker", "belief_gap", "belief_paths", "evidence",
+           "expected_m", "expected_m_on_points", "gap_half_life", "national_signal",
+           "point_log_likelihood", "point_posterior", "posterior", "prior_beliefs",
+           "true_log_m"]
 
 _TINY = 1e-200
 """Floor of a variance: a spread of 0 (a certain prior, a noise-free signal) becomes a
@@ -104,6 +124,10 @@ class BeliefPaths:
     mean_log_m, sd_log_m
         ``[months + 1, belligerents, draws]``: each belligerent's posterior mean and sd of
         ``log m`` at the start of each month (index 0 is the prior).
+    points, masses
+        Beliefs on points only (else None): the points ``[K]`` of ``log m`` and each
+        belligerent's posterior probability of each, ``[months + 1, belligerents, K,
+        draws]``.
     """
 
     belligerents: tuple[str, ...]
@@ -113,6 +137,8 @@ class BeliefPaths:
     signal_sd: np.ndarray
     mean_log_m: np.ndarray
     sd_log_m: np.ndarray
+    points: np.ndarray | None = None
+    masses: np.ndarray | None = None
 
     @property
     def true_m(self) -> np.ndarray:
@@ -121,7 +147,13 @@ class BeliefPaths:
 
     @property
     def expected_m(self) -> np.ndarray:
-        """``[months + 1, belligerents, draws]``: ``E_i[m] = exp(mean + sd^2 / 2)``."""
+        """``[months + 1, belligerents, draws]``: ``E_i[m]``.
+
+        ``exp(mean + sd^2 / 2)`` for normal beliefs, ``sum_k pi(k) e^{x_k}`` for beliefs
+        on points.
+        """
+        if self.masses is not None and self.points is not None:
+            return expected_m_on_points(self.points, self.masses)
         return expected_m(self.mean_log_m, self.sd_log_m)
 
     def gap(self, first: str | None = None, second: str | None = None) -> np.ndarray:
@@ -159,9 +191,16 @@ def prior_beliefs(compiled: CompiledScenario) -> tuple[np.ndarray, np.ndarray]:
     """Each belligerent's prior mean and sd of ``log m``, each ``[belligerents, draws]``.
 
     A belligerent without a prior holds the analyst's distribution,
-    ``N(-s_A^2 / 2, s_A^2)``.
+    ``N(-s_A^2 / 2, s_A^2)``. For beliefs on points these are the mean and sd of ``log m``
+    under each prior (its posterior on the points is :func:`point_posterior`, and
+    :func:`belief_paths` builds either kind).
     """
     s = compiled.scenario
+    on_points = point_beliefs(s)
+    if on_points is not None:
+        mean, sd = _moments(on_points.points, on_points.priors[..., None])
+        shape = (len(s.belligerents), compiled.draws)
+        return np.broadcast_to(mean, shape).copy(), np.broadcast_to(sd, shape).copy()
     spread = (compiled.get("beliefs.analyst_sd_log_m") if s.beliefs is not None
               else np.zeros(compiled.draws))
     given = {p.id for p in s.beliefs.priors} if s.beliefs is not None else set()
@@ -267,6 +306,107 @@ def evidence(signal: np.ndarray, signal_sd: np.ndarray,
     seen = np.zeros(rows, dtype=bool)
     np.logical_or.accumulate(informative, axis=0, out=seen[1:])
     return precision_seen, sum_seen, seen
+
+
+def point_log_likelihood(points: np.ndarray, precision_seen: np.ndarray,
+                         sum_seen: np.ndarray) -> np.ndarray:
+    r"""``[..., K, draws]``: the log likelihood of the signals at each point of ``log m``.
+
+    Up to a term that does not depend on the point:
+
+    .. math:: \ell_t(k) = x_k S_t - \tfrac12 x_k^2 P_t
+
+    with :math:`P_t, S_t` the sufficient statistics of :func:`evidence` (``[..., draws]``):
+    the log of :math:`\prod_{s<t} N(y_s; x_k, \sigma_s^2)` less what is common to every
+    point.
+    """
+    x = np.asarray(points, dtype=float)[:, None]
+    return x * sum_seen[..., None, :] - 0.5 * np.square(x) * precision_seen[..., None, :]
+
+
+def point_posterior(points: np.ndarray, prior: np.ndarray, signal: np.ndarray,
+                    signal_sd: np.ndarray) -> np.ndarray:
+    r"""Posterior probabilities of the points of ``log m`` at the start of each month.
+
+    .. math::
+
+        \pi_t(k) = \frac{\pi_0(k)\, e^{\ell_t(k)}}{\sum_j \pi_0(j)\, e^{\ell_t(j)}}
+
+    (Bayes on a finite support with the normal likelihood of the signals, Bernardo &
+    Smith 1994, sec. 5.1; :math:`\ell_t` from :func:`point_log_likelihood`), computed in
+    log space with the largest term taken out, so that a noise-free signal (a precision
+    of 1e200, see :data:`_TINY`) puts all the mass on the point nearest the signal
+    without overflow, and a point of prior probability 0 stays at 0. Until the first
+    signal the posterior is the prior, exactly.
+
+    Parameters
+    ----------
+    points
+        ``[K]``: the points of ``log m``.
+    prior
+        ``[..., K]``: prior probabilities (e.g. ``[belligerents, K]``), each row summing
+        to 1; the same on every draw.
+    signal, signal_sd
+        ``[months, draws]``: the public signal, the same for every party.
+
+    Returns
+    -------
+    ``[months + 1, ..., K, draws]``.
+    """
+    prior = np.asarray(prior, dtype=float)
+    precision_seen, sum_seen, seen = evidence(signal, signal_sd)
+    expand = (slice(None), *(None,) * (prior.ndim - 1))
+    # [months + 1, 1, ..., K, draws]
+    log_like = point_log_likelihood(points, precision_seen[expand], sum_seen[expand])
+    with np.errstate(divide="ignore"):
+        log_prior = np.log(prior)[None, ..., None]
+    log_post = log_prior + log_like
+    log_post -= log_post.max(axis=-2, keepdims=True)
+    masses = np.exp(log_post)
+    masses /= masses.sum(axis=-2, keepdims=True)
+    before = np.broadcast_to(prior[None, ..., None], masses.shape)
+    np.copyto(masses, before, where=~seen[expand][..., None, :])
+    return masses
+
+
+def _moments(points: np.ndarray, masses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd of ``log m`` under probabilities ``masses [..., K, draws]``."""
+    x = np.asarray(points, dtype=float)[:, None]
+    mean = np.einsum("...kn,kn->...n", masses, np.broadcast_to(x, masses.shape[-2:]))
+    spread = np.einsum("...kn,...kn->...n", masses, np.square(x - mean[..., None, :]))
+    return mean, np.sqrt(np.maximum(spread, 0.0))
+
+
+def belief_paths(compiled: CompiledScenario, belligerents: tuple[str, ...], attacker: str,
+                 true_log_m: np.ndarray, signal: np.ndarray, signal_sd: np.ndarray,
+                 ) -> BeliefPaths:
+    """The belligerents' beliefs month by month, normal or on points, from the signals.
+
+    Normal priors update by :func:`posterior`; beliefs on points by
+    :func:`point_posterior`, with the posterior mean and sd of ``log m`` beside the
+    masses. ``signal`` and ``signal_sd`` are ``[months, draws]`` (NaN and inf where there
+    is no signal).
+    """
+    on_points: PointBeliefs | None = point_beliefs(compiled.scenario)
+    if on_points is None:
+        mean, sd = posterior(*prior_beliefs(compiled), signal, signal_sd)
+        return BeliefPaths(belligerents=belligerents, attacker=attacker,
+                           true_log_m=true_log_m, signal=signal, signal_sd=signal_sd,
+                           mean_log_m=mean, sd_log_m=sd)
+    rows = [on_points.belligerents.index(b) for b in belligerents]
+    masses = point_posterior(on_points.points, on_points.priors[rows], signal, signal_sd)
+    mean, sd = _moments(on_points.points, masses)
+    return BeliefPaths(belligerents=belligerents, attacker=attacker, true_log_m=true_log_m,
+                       signal=signal, signal_sd=signal_sd, mean_log_m=mean, sd_log_m=sd,
+                       points=on_points.points, masses=masses)
+
+
+def expected_m_on_points(points: np.ndarray, masses: np.ndarray) -> np.ndarray:
+    """A party's expectation of ``m`` on points: ``sum_k pi(k) e^{x_k}``.
+
+    ``masses`` is ``[..., K, draws]``; the result ``[..., draws]``.
+    """
+    return np.einsum("...kn,k->...n", masses, np.exp(np.asarray(points, dtype=float)))
 
 
 def expected_m(mean_log_m: np.ndarray, sd_log_m: np.ndarray) -> np.ndarray:

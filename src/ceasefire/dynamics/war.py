@@ -18,9 +18,8 @@ import numpy as np
 from ceasefire.dynamics.beliefs import (
     BeliefPaths,
     belief_attacker,
+    belief_paths,
     national_signal,
-    posterior,
-    prior_beliefs,
     true_log_m,
 )
 from ceasefire.dynamics.regimes import (
@@ -409,10 +408,8 @@ class _Learning:
             m = np.exp(self.log_m)
             signal, signal_sd = national_signal(self.advance, self.predicted / m,
                                                 self.variance / m**2)
-        mean, sd = posterior(*prior_beliefs(compiled), signal, signal_sd)
-        return BeliefPaths(belligerents=belligerents, attacker=self.attacker,
-                           true_log_m=self.log_m, signal=signal, signal_sd=signal_sd,
-                           mean_log_m=mean, sd_log_m=sd)
+        return belief_paths(compiled, belligerents, self.attacker, self.log_m, signal,
+                            signal_sd)
 
 
 def _belief_inputs(compiled: CompiledScenario, f_att: np.ndarray, b_index: dict[str, int],

@@ -22,8 +22,8 @@ from ceasefire.scenario.checks import lever_target
 from ceasefire.scenario.model import Economy, Forces, Opinion, Scenario
 from ceasefire.scenario.values import DIST_TYPES, point_value, sample_value, support
 
-__all__ = ["BLOCK", "LOG_M", "CompiledScenario", "compile_scenario", "optional_parameters",
-           "resolve_seed", "stream"]
+__all__ = ["BLOCK", "LOG_M", "CompiledScenario", "PointBeliefs", "compile_scenario",
+           "optional_parameters", "point_beliefs", "resolve_seed", "stream"]
 
 BLOCK = 4096
 """Draws per canonical block of random numbers."""
@@ -32,10 +32,13 @@ LOG_M = "beliefs.log_m"
 """Parameter path of the true log m of each draw (MODELS.md 2.4), when the scenario has
 beliefs: drawn from the analyst's distribution, from a stream keyed by this path."""
 _LOG_M_NORMAL = "beliefs.log_m.normal"
+_LOG_M_UNIFORM = "beliefs.log_m.unit"
 
 _SKIP = {"lat", "lon", "cities", "x", "stakeholders", "evidence", "sources", "scale",
          "format_version", "horizon_months", "start_month", "ramp_months", "as_of",
-         "implementation_months"}
+         "implementation_months", "analyst_points", "points"}
+"""Fields that are not sampled numbers. Beliefs on points are fixed numbers, read from
+the scenario by :func:`point_beliefs`."""
 
 
 def resolve_seed(rng: int | np.random.Generator | None) -> int:
@@ -258,7 +261,10 @@ def compile_scenario(
         uniform = np.concatenate([p[f"levers.{lever.id}.uniform"] for p in passes])[:draws]
         active[lever.id] = uniform < np.broadcast_to(params.get(key, 1.0), (draws,))
     params = {k: v for k, v in params.items() if not k.endswith(".uniform")}
-    if scenario.beliefs is not None:
+    if scenario.beliefs is not None and scenario.beliefs.analyst_points is not None:
+        params[LOG_M] = _log_m_on_points(params.pop(_LOG_M_UNIFORM),
+                                         point_beliefs(scenario))
+    elif scenario.beliefs is not None:
         params[LOG_M] = _log_m(params.pop(_LOG_M_NORMAL),
                                params["beliefs.analyst_sd_log_m"])
     for lever in scenario.levers:
@@ -322,7 +328,9 @@ def _sample_pass(scenario: Scenario, seed: np.random.SeedSequence, size: int) ->
     for lever in scenario.levers:
         key = f"levers.{lever.id}.uniform"
         out[key] = stream(seed, key).random(size)
-    if scenario.beliefs is not None:  # the attacker's unknown m, a stream of its own
+    if scenario.beliefs is not None and scenario.beliefs.analyst_points is not None:
+        out[_LOG_M_UNIFORM] = stream(seed, LOG_M).random(size)
+    elif scenario.beliefs is not None:  # the attacker's unknown m, a stream of its own
         out[_LOG_M_NORMAL] = stream(seed, LOG_M).standard_normal(size)
     return out
 
@@ -334,6 +342,75 @@ def _log_m(normal: np.ndarray, spread: float | np.ndarray) -> np.ndarray:
     """
     spread = np.asarray(spread, dtype=float)
     return spread * normal - spread**2 / 2
+
+
+@dataclass(frozen=True)
+class PointBeliefs:
+    """The beliefs of a scenario whose analyst's distribution is on points (MODELS.md 2.4).
+
+    Attributes
+    ----------
+    points
+        ``[K]``: the analyst's points of ``log m``, the support of every belief.
+    analyst
+        ``[K]``: the analyst's probabilities.
+    priors
+        ``[belligerents, K]``: each belligerent's prior probabilities, in the scenario's
+        order of belligerents (the analyst's for one without a prior; 0 on a point its
+        prior does not name).
+    belligerents
+        The scenario's belligerents, the rows of ``priors``.
+    given
+        The belligerents with a prior of their own, in the order of ``beliefs.priors``.
+    """
+
+    points: np.ndarray
+    analyst: np.ndarray
+    priors: np.ndarray
+    belligerents: tuple[str, ...]
+    given: tuple[str, ...]
+
+    def prior(self, belligerent: str) -> np.ndarray:
+        """``[K]``: one belligerent's prior probabilities."""
+        return self.priors[self.belligerents.index(belligerent)]
+
+
+def point_beliefs(scenario: Scenario) -> PointBeliefs | None:
+    """The scenario's beliefs on points, or None where they are normal (or absent).
+
+    Probabilities are rescaled to sum to 1 exactly; a prior's points are matched to the
+    analyst's (the loader has checked that each is one of them).
+    """
+    beliefs = scenario.beliefs
+    if beliefs is None or beliefs.analyst_points is None:
+        return None
+    points = np.array(beliefs.analyst_points.log_m, dtype=float)
+    analyst = np.array(beliefs.analyst_points.masses())
+    own = {p.id: p.points for p in beliefs.priors if p.points is not None}
+    rows = []
+    for b in scenario.belligerents:
+        if b not in own:
+            rows.append(analyst)
+            continue
+        row = np.zeros(points.size)
+        for x, mass in zip(own[b].log_m, own[b].masses(), strict=True):
+            row[beliefs.analyst_points.log_m.index(x)] = mass
+        rows.append(row)
+    return PointBeliefs(points=points, analyst=analyst, priors=np.stack(rows),
+                        belligerents=tuple(scenario.belligerents),
+                        given=tuple(p.id for p in beliefs.priors))
+
+
+def _log_m_on_points(uniform: np.ndarray, beliefs: PointBeliefs) -> np.ndarray:
+    """The true ``log m`` of each draw, from the analyst's points, by inversion.
+
+    ``points[k]`` with ``k`` the first index whose cumulative probability exceeds the
+    draw's uniform; a point of probability 0 is never drawn.
+    """
+    cumulative = np.cumsum(beliefs.analyst)
+    cumulative[-1] = 1.0  # rounding must not leave a uniform above the last point
+    index = np.searchsorted(cumulative, uniform, side="right")
+    return beliefs.points[np.minimum(index, beliefs.points.size - 1)]
 
 
 def _walk(node: Any, path: str, seed: np.random.SeedSequence, size: int,

@@ -12,7 +12,15 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ceasefire.scenario.values import Bounds, Number, Quantity, point_value, support
@@ -32,6 +40,7 @@ __all__ = [
     "Issue",
     "Lever",
     "LineSpec",
+    "LogMPoints",
     "NarrowAgreement",
     "Opinion",
     "Option",
@@ -472,16 +481,113 @@ LogMMean = Annotated[
 ]
 
 
+MAX_POINTS = 16
+"""Most points a belief on a finite set of values of log m may have (the belief paths
+hold each party's probability of each point, each month, on each path)."""
+PROBABILITY_TOLERANCE = 1e-6
+"""How far from 1 the probabilities of a belief on points may sum (they are then
+rescaled to sum to 1 exactly)."""
+
+
+class LogMPoints(Record):
+    """A belief on a finite set of values of log m (MODELS.md 2.4).
+
+    ``log m = log_m[k]`` with probability ``probability[k]``. Fixed numbers, not
+    distributions: the analyst's points (``analyst_points``) are the support of every
+    belief in the scenario, and each prior gives its own probabilities to some of them.
+    A single point with probability 1 is a party certain of ``m``. Unlike the normal
+    form, the points need not average to ``E[m] = 1``: to keep the calibrated pace as the
+    analyst's expectation, choose points with ``sum_k p_k exp(log_m[k]) = 1`` (e.g.
+    ``log 0.7`` and ``log 1.3``, each with probability 1/2).
+    """
+
+    log_m: list[float] = Field(min_length=1, max_length=MAX_POINTS)
+    probability: list[float] = Field(min_length=1, max_length=MAX_POINTS)
+
+    @field_validator("log_m")
+    @classmethod
+    def _points_in_range(cls, value: list[float]) -> list[float]:
+        for x in value:
+            if abs(x) > MAX_MEAN_LOG_M:
+                raise PydanticCustomError(
+                    "out_of_range",
+                    "a point of log m must lie in [{low}, {high}], got {given}; hint: "
+                    "log 2 = 0.69 is twice the analyst's pace, log 0.5 = -0.69 half of it",
+                    {"low": f"{-MAX_MEAN_LOG_M:g}", "high": f"{MAX_MEAN_LOG_M:g}",
+                     "given": f"{x:g}"})
+        if len(set(value)) < len(value):
+            repeated = sorted({x for x in value if value.count(x) > 1})
+            raise PydanticCustomError(
+                "repeated_point",
+                "the points of log m must differ, got {given} more than once; hint: add "
+                "their probabilities into one point",
+                {"given": ", ".join(f"{x:g}" for x in repeated)})
+        return value
+
+    @field_validator("probability")
+    @classmethod
+    def _probabilities(cls, value: list[float]) -> list[float]:
+        for p in value:
+            if not 0 <= p <= 1:
+                raise PydanticCustomError(
+                    "out_of_range",
+                    "a probability must lie in [0, 1], got {given}; hint: probabilities "
+                    "are fractions, e.g. 0.25", {"given": f"{p:g}"})
+        total = math.fsum(value)
+        if abs(total - 1) > PROBABILITY_TOLERANCE:
+            raise PydanticCustomError(
+                "probability_sum",
+                "the probabilities must sum to 1, got {given}; hint: give one probability "
+                "per point, e.g. [0.5, 0.5]", {"given": f"{total:.9g}"})
+        return value
+
+    @model_validator(mode="after")
+    def _one_probability_per_point(self) -> LogMPoints:
+        if len(self.probability) != len(self.log_m):
+            raise PydanticCustomError(
+                "points_length",
+                "{points} points of log m but {probabilities} probabilities; hint: give "
+                "one probability per point, in the same order",
+                {"points": len(self.log_m), "probabilities": len(self.probability)})
+        return self
+
+    def masses(self) -> list[float]:
+        """The probabilities rescaled to sum to 1 exactly."""
+        total = math.fsum(self.probability)
+        return [p / total for p in self.probability]
+
+
 class Prior(Sourced):
     """A belligerent's prior on log m, the attacker's advance-rate multiplier (MODELS.md 2.4).
 
-    ``log m ~ Normal(mean_log_m, sd_log_m^2)``; ``sd_log_m = 0`` is a party certain of
-    its view, which no signal moves.
+    Either normal, ``log m ~ Normal(mean_log_m, sd_log_m^2)`` (``sd_log_m = 0`` is a
+    party certain of its view, which no signal moves), or on points, ``points`` (a
+    :class:`LogMPoints` on some of the analyst's points, when the analyst's distribution
+    is on points too). A point with probability 0 is one the party rules out; no signal
+    revives it.
     """
 
     id: ActorId
-    mean_log_m: LogMMean
-    sd_log_m: LogMSpread
+    mean_log_m: LogMMean | None = None
+    sd_log_m: LogMSpread | None = None
+    points: LogMPoints | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Prior:
+        normal = (self.mean_log_m is not None, self.sd_log_m is not None)
+        if self.points is not None and any(normal):
+            raise PydanticCustomError(
+                "prior_form",
+                "a prior is normal (mean_log_m, sd_log_m) or on points (points), got both; "
+                "hint: remove mean_log_m and sd_log_m, or points")
+        if self.points is None and not all(normal):
+            missing = "sd_log_m" if normal[0] else "mean_log_m"
+            raise PydanticCustomError(
+                "prior_form",
+                "a normal prior needs mean_log_m and sd_log_m, {missing} is missing; hint: "
+                "add {missing}, or give the prior on points: points: {log_m: [...], "
+                "probability: [...]}", {"missing": missing})
+        return self
 
 
 class Beliefs(Sourced):
@@ -489,14 +595,59 @@ class Beliefs(Sourced):
 
     ``m`` multiplies the offensive advance of ``attacker`` on all its fronts; one ``m`` per
     outer draw, ``log m ~ Normal(-s_A^2 / 2, s_A^2)`` with ``s_A = analyst_sd_log_m``, so
-    that ``E[m] = 1``. ``attacker`` defaults to the belligerent that attacks on the most
-    fronts. A belligerent without a prior holds the analyst's distribution.
+    that ``E[m] = 1``; or, with ``analyst_points``, ``log m`` on those points with their
+    probabilities. The analyst's points are then the support of every belief: each prior
+    must be on points too, each of them one of the analyst's (the importance weights
+    ``p_i / q`` of the solver are ratios of probabilities on one support). ``attacker``
+    defaults to the belligerent that attacks on the most fronts. A belligerent without a
+    prior holds the analyst's distribution.
     """
 
     attacker: ActorId | None = None
     analyst_sd_log_m: LogMSpread = 0.0
+    analyst_points: LogMPoints | None = None
     priors: list[Prior] = Field(default_factory=list)
     description: str = ""
+
+    @field_validator("priors")
+    @classmethod
+    def _one_support(cls, priors: list[Prior], info: ValidationInfo) -> list[Prior]:
+        points = info.data.get("analyst_points")
+        for prior in priors:
+            if points is None and prior.points is not None:
+                raise PydanticCustomError(
+                    "belief_form",
+                    "the prior of {actor} is on points but the analyst's distribution is "
+                    "normal; hint: give the analyst's distribution on points too "
+                    "(analyst_points: {log_m: [...], probability: [...]}), with every point "
+                    "of the priors among them", {"actor": prior.id})
+            if points is not None and prior.points is None:
+                raise PydanticCustomError(
+                    "belief_form",
+                    "the prior of {actor} is normal but the analyst's distribution is on "
+                    "points; hint: give the prior on the analyst's points: points: "
+                    "{log_m: [...], probability: [...]}", {"actor": prior.id})
+            if points is not None and prior.points is not None:
+                outside = [x for x in prior.points.log_m if x not in points.log_m]
+                if outside:
+                    raise PydanticCustomError(
+                        "belief_support",
+                        "the prior of {actor} has points of log m that are not the "
+                        "analyst's: {given}; the analyst's are {allowed}; hint: add them "
+                        "to analyst_points, with probability 0 where the analyst rules "
+                        "them out",
+                        {"actor": prior.id, "given": ", ".join(f"{x:g}" for x in outside),
+                         "allowed": ", ".join(f"{x:g}" for x in points.log_m)})
+        return priors
+
+    @model_validator(mode="after")
+    def _one_analyst_form(self) -> Beliefs:
+        if self.analyst_points is not None and "analyst_sd_log_m" in self.model_fields_set:
+            raise PydanticCustomError(
+                "belief_form",
+                "the analyst's distribution is normal (analyst_sd_log_m) or on points "
+                "(analyst_points), got both; hint: remove one of them")
+        return self
 
 
 # --- bargaining and claims (version 2) ------------------------------------------------------
