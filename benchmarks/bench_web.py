@@ -7,7 +7,11 @@ clients: p50 and p95. Then the time to the refined answer (a full re-solve of ba
 variant), and what the server does when more requests arrive than it takes (a bounded
 queue, then 503 with Retry-After).
 
-    python benchmarks/bench_web.py [--draws 400] [--requests 24] [--burst 40] [--no-view]
+    python benchmarks/bench_web.py [--draws 400] [--variant-draws N] [--requests 24]
+                                   [--burst 40] [--no-view]
+
+``--variant-draws N`` plays each quick variant on the first N of the base's draws
+(``Settings.quick_variant_draws``). Runs are recorded in a temporary run store.
 
 Target (issue 16): p95 under 1 s with 8 clients on two cores.
 """
@@ -21,8 +25,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
@@ -96,12 +102,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=24)
     parser.add_argument("--burst", type=int, default=40)
     parser.add_argument("--queue", type=int, default=16)
+    parser.add_argument("--variant-draws", type=int, default=None)
     parser.add_argument("--no-view", action="store_true")
     args = parser.parse_args()
     port = _port()
+    folder = tempfile.TemporaryDirectory(prefix="ceasefire-bench-")
     settings = {"quick_workers": 2, "quick_queue": args.queue, "job_workers": 2,
                 "max_draws": max(args.draws, 2000), "quick_timeout_s": 600,
-                "request_timeout_s": 600}
+                "request_timeout_s": 600, "quick_variant_draws": args.variant_draws,
+                "run_store": str(Path(folder.name) / "runs.duckdb")}
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     server = subprocess.Popen([sys.executable, "-c", SERVER, json.dumps(settings), str(port)],
                               env=env)
@@ -121,8 +130,10 @@ def main() -> None:
             start = time.perf_counter()
             http.post("/api/whatif", json={"scenario": "tutorial", "draws": args.draws})
             fit = time.perf_counter() - start
-            print(f"server pinned to cores {cores}; tutorial, {args.draws} draws, "
-                  f"figures {'on' if view else 'off'}; first answer (base fit) {fit:.2f} s")
+            played = args.variant_draws or args.draws
+            print(f"server pinned to cores {cores}; tutorial, {args.draws} draws (variants "
+                  f"on {played}), figures {'on' if view else 'off'}; first answer (base "
+                  f"fit) {fit:.2f} s")
             for clients in (1, 8):
                 print(json.dumps(_round(base, clients, args.requests, args.draws, view,
                                         offset=100 * clients)))
@@ -161,6 +172,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+        folder.cleanup()
 
 
 if __name__ == "__main__":

@@ -171,3 +171,97 @@ def test_the_dashboard_answers_a_lever_flip_offline(browser, origin, shots, widt
     assert outside == [], f"requests outside the app: {outside}"
     assert seen["violations"] == []
     assert errors == []
+
+
+def _open(browser, origin, width):
+    """A page on the dashboard with every request outside the app aborted and counted."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  service_workers="block")
+    page = context.new_page()
+    seen = {"outside": [], "inside": [], "errors": []}
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("console", lambda msg: seen["errors"].append(msg.text)
+            if msg.type == "error" else None)
+
+    def route(route):
+        if route.request.url.startswith(origin + "/"):
+            seen["inside"].append(route.request.method + " " + route.request.url[len(origin):])
+            route.continue_()
+        else:
+            seen["outside"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.add_init_script(WATCH_CSP)
+    page.goto(origin + "/", wait_until="load")
+    _wait(page, "() => window.ceasefire && window.ceasefire.answers >= 1")
+    return context, page, seen
+
+
+MAP_COLOURS = """() => {
+  const trace = (document.getElementById('fig-map').data || [])[0];
+  const colour = trace && trace.marker && trace.marker.color;
+  return colour ? Array.from(colour, Number) : null;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_threats_a_fallen_region_and_the_deal_table(browser, origin, shots, width):
+    context, page, seen = _open(browser, origin, width)
+
+    # the deal table fills in from its background job, followed as server-sent events
+    _wait(page, "() => document.querySelectorAll('#deals tbody tr').length > 0")
+    rows = page.locator("#deals tbody tr")
+    assert rows.count() == 10  # the top ten of the tutorial's twelve packages
+    assert "all veto players" in page.locator("#deals thead").inner_text()
+    assert page.locator("#deals .badge").count() == 1  # the likely settlement is marked
+    assert "packages" in page.inner_text("#deals-status")
+
+    # a threat carried out, with the keyboard: a checkbox with its label
+    before_curve = page.evaluate(SEEN)["curve"]
+    assert page.locator("label[for='carried-tariff-threat']").inner_text().startswith(
+        "Carried out")
+    page.focus("#carried-tariff-threat")
+    page.keyboard.press("Space")
+    _wait(page, "() => window.ceasefire.answers >= 2")
+    assert page.is_checked("#carried-tariff-threat")
+    assert page.is_disabled("#lever-tariff-threat")  # no other setting for that lever
+    assert page.evaluate("() => document.body.dataset.preliminary") == "1"
+    assert page.evaluate("() => document.body.dataset.extrapolated") == "1"
+    assert "levers.tariff-threat" in page.inner_text("#extrapolated")
+    assert page.evaluate(SEEN)["curve"] != before_curve
+
+    # a region falls: the map shows the variant's control, and says so in its title
+    colours_before = page.evaluate(MAP_COLOURS)
+    regions = page.evaluate("() => window.ceasefire.meta.regions.map((r) => r.id)")
+    answers = page.evaluate("() => window.ceasefire.answers")
+    page.focus("#falls")
+    page.select_option("#falls", "east-valley|NO")
+    _wait(page, f"() => window.ceasefire.answers > {answers}")
+    page.wait_for_timeout(300)
+    colours_after = page.evaluate(MAP_COLOURS)
+    k = regions.index("east-valley")
+    assert colours_before[k] == pytest.approx(0.5)
+    assert colours_after[k] == pytest.approx(1.0)  # the first party's share, now whole
+    assert "fallen" in page.evaluate("() => document.getElementById('fig-map').dataset.title")
+    if width < 600:
+        page.locator("#map-title").scroll_into_view_if_needed()
+    _shot(page, shots / f"dashboard-threats-{width}px.png")
+
+    # the refinement of the what-if follows its job as events too
+    _wait(page, "() => window.ceasefire.refined >= 1")
+    page.locator("#deals-title").scroll_into_view_if_needed()
+    _shot(page, shots / f"dashboard-deals-{width}px.png")
+    assert page.evaluate("() => window.ceasefire.streams") >= 2
+    events = [r for r in seen["inside"] if r.endswith("/events")]
+    assert len(events) >= 2, seen["inside"]
+    # no polling: one status request per job, after its end event
+    jobs = [r for r in seen["inside"] if r.startswith("GET /api/jobs/")
+            and r.count("/") == 3]
+    assert len(jobs) <= len(events), seen["inside"]
+
+    violations = page.evaluate("() => window.__violations")
+    context.close()
+    assert seen["outside"] == [], f"requests outside the app: {seen['outside']}"
+    assert violations == []
+    assert seen["errors"] == []

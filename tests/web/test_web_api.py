@@ -325,8 +325,8 @@ def test_the_page_and_plotly_are_served_locally(client):
 def test_the_openapi_spec_lists_every_route(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"/api/scenarios", "/api/scenarios/{scenario_id}", "/api/scenarios/validate",
-            "/api/analyze", "/api/whatif", "/api/deals", "/api/forecast",
-            "/api/jobs/{job_id}", "/api/jobs/{job_id}/events"} <= set(paths)
+            "/api/analyze", "/api/whatif", "/api/deals", "/api/forecast", "/api/negotiate",
+            "/api/runs", "/api/jobs/{job_id}", "/api/jobs/{job_id}/events"} <= set(paths)
 
 
 # --- the run store (read only) -----------------------------------------------------------

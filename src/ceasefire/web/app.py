@@ -35,6 +35,7 @@ from ceasefire.web.models import (
     AnalyzeRequest,
     DealsRequest,
     ForecastRequest,
+    NegotiateRequest,
     ScenarioText,
     WhatifRequest,
 )
@@ -46,6 +47,7 @@ from ceasefire.web.scenarios import (
     validate_text,
 )
 from ceasefire.web.settings import Settings
+from ceasefire.web.storage import RECORDED, WebStore
 from ceasefire.web.tasks import describe_error, scenario_payload
 
 __all__ = ["CSP", "ErrorBody", "create_app"]
@@ -203,7 +205,8 @@ class _State:
         from ceasefire.web.quick import FitCache
 
         self.settings = settings
-        self.scenarios = ScenarioRegistry(settings.max_uploads)
+        self.store = WebStore(settings.run_store) if settings.use_store else None
+        self.scenarios = ScenarioRegistry(settings.max_uploads, self.store)
         self.quick_slots = Slots(settings.quick_workers, settings.quick_queue, "quick what-ifs")
         self.fits = FitCache(settings.fit_cache)
         self.answers = _Answers(ANSWERS_KEPT)
@@ -219,8 +222,24 @@ class _State:
             if self._jobs is None:
                 s = self.settings
                 self._jobs = JobRunner(workers=s.job_workers, queue=s.job_queue,
-                                       keep=s.keep_jobs, isolation=s.isolation)
+                                       keep=s.keep_jobs, isolation=s.isolation,
+                                       on_done=self.record)
             return self._jobs
+
+    def record(self, job: Job) -> None:
+        """Record a finished full run in the run store (its id goes to ``run.id``)."""
+        if self.store is None or job.kind not in RECORDED or job.result is None:
+            return
+        scenario_id = job.extra["scenario_id"]
+        try:
+            self.store.record(job.kind, job.result, scenario_source=scenario_id,
+                              scenario_text=self.scenarios.text(scenario_id),
+                              options=job.extra.get("record_options", {}),
+                              outputs=job.extra.get("record_outputs", {}),
+                              seconds=(job.finished or 0) - (job.started or 0))
+        except CeasefireError as error:  # the answer stands; say why it was not kept
+            log.warning("job %s: not recorded: %s", job.id, error)
+            job.result.setdefault("run", {})["store_error"] = str(error)
 
     @property
     def quick_pool(self) -> ThreadPoolExecutor:
@@ -402,11 +421,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return None
 
     async def _run(kind: str, scenario_id: str, options: dict[str, Any], background: bool,
-                   **extra: Any) -> Response:
+                   record: dict[str, Any], **extra: Any) -> Response:
+        """Run a job; ``record`` is its options as the CLI command names them (the store)."""
         scenario = state.scenarios.get(scenario_id)
         payload = scenario_payload(scenario_id, scenario, scenario_id in builtin_names())
         job = state.jobs.submit(kind, payload, options, settings.request_timeout_s,
-                                scenario_id=scenario_id, **extra)
+                                scenario_id=scenario_id, record_options=record, **extra)
         if background:
             return JSONResponse(status_code=202, content=job.public(with_result=False),
                                 headers={"location": f"/api/jobs/{job.id}"})
@@ -435,7 +455,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return bad
         options = {"draws": state.draws(request.scenario, request.draws),
                    "seed": request.seed, "horizon": request.horizon}
-        return await _run("analyze", request.scenario, options, request.background)
+        return await _run("analyze", request.scenario, options, request.background,
+                          dict(options), record_outputs={"no_report": True})
 
     @app.post("/api/whatif", tags=["runs"], responses=_ACCEPTED)
     async def whatif(request: WhatifRequest) -> Response:
@@ -448,12 +469,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if (bad := _check_draws(request.draws)) is not None:
             return bad
         draws = state.draws(request.scenario, request.draws)
-        if request.refine:
-            options = {"draws": draws, "seed": request.seed, "changes": dict(request.set),
-                       "levers": dict(request.levers)}
-            return await _run("whatif", request.scenario, options, request.background,
-                              changes=dict(request.set), levers=dict(request.levers))
         scenario = state.scenarios.get(request.scenario)
+        if request.carried_out:
+            from ceasefire.web.quick import check_carried_out
+
+            try:
+                check_carried_out(scenario, list(request.carried_out), request.levers)
+            except CeasefireError as error:
+                return _invalid("carried_out", str(error), list(request.carried_out))
+        if request.refine:
+            from ceasefire.web.quick import carried_out_changes
+
+            changes = {**request.set, **carried_out_changes(list(request.carried_out))}
+            options = {"draws": draws, "seed": request.seed, "changes": changes,
+                       "levers": dict(request.levers)}
+            record = {"set_": [f"{path}={json.dumps(value)}" for path, value in
+                               changes.items()],
+                      "lever": [f"{lever}={'on' if on else 'off'}" for lever, on in
+                                request.levers.items()],
+                      "draws": draws, "seed": request.seed}
+            return await _run("whatif", request.scenario, options, request.background,
+                              record, changes=changes, levers=dict(request.levers),
+                              carried_out=list(request.carried_out))
         state.quick_slots.take()
         future = state.quick_pool.submit(_quick, state, scenario, draws, request)
         future.add_done_callback(lambda _: state.quick_slots.give())
@@ -474,13 +511,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return bad
         options = {"draws": state.draws(request.scenario, request.draws),
                    "seed": request.seed, "start": request.start, "top": request.top}
-        return await _run("deals", request.scenario, options, request.background)
+        return await _run("deals", request.scenario, options, request.background,
+                          dict(options))
 
     @app.post("/api/forecast", tags=["runs"], responses=_ACCEPTED)
     async def forecast(request: ForecastRequest) -> Response:
         """The stakeholder models (compromise, median, Nash, EUM, SMP) on the scenario."""
         options = {"models": request.models, "dimension": request.dimension}
-        return await _run("forecast", request.scenario, options, request.background)
+        return await _run("forecast", request.scenario, options, request.background,
+                          {"model": request.models or [], "dimension": request.dimension})
+
+    @app.post("/api/negotiate", tags=["runs"], responses=_ACCEPTED)
+    async def negotiate(request: NegotiateRequest) -> Response:
+        """The talks month by month on one run (a transcript), and the batch of runs.
+
+        ``strategies`` puts players on other strategies than the equilibrium; the batch is
+        then compared with the equilibrium on the same draws (``ceasefire negotiate``).
+        """
+        if (bad := _check_draws(request.draws)) is not None:
+            return bad
+        draws = state.draws(request.scenario, request.draws)
+        if request.draw >= draws:
+            return _invalid("draw", f"draw: got {request.draw}; allowed: 0 to {draws - 1} "
+                                    f"(below draws, {draws})", request.draw)
+        scenario = state.scenarios.get(request.scenario)
+        strategies = [f"{player}={name}" for player, name in request.strategies.items()]
+        if strategies:
+            from ceasefire.bargaining.strategies import parse_strategies
+            from ceasefire.workflows.negotiate import players_of
+
+            try:  # before any work, as the CLI does
+                parse_strategies(strategies, players_of(scenario),
+                                 mediator=scenario.bargaining.mediator)
+            except CeasefireError as error:
+                return _invalid("strategies", str(error), dict(request.strategies))
+        options = {"draws": draws, "seed": request.seed, "draw": request.draw,
+                   "strategies": dict(request.strategies), "horizon": request.horizon}
+        record = {"runs": draws, "seed": request.seed, "draw": request.draw,
+                  "strategy": strategies, "horizon": request.horizon}
+        return await _run("negotiate", request.scenario, options, request.background, record)
 
     from ceasefire.web.runs import add_run_routes
 
@@ -543,20 +612,25 @@ def _quick(state: _State, scenario: Any, draws: int, request: WhatifRequest) -> 
     from ceasefire.web.quick import quick_whatif
 
     key = json.dumps([ScenarioMeta.of(scenario).hash, draws, request.seed, request.levers,
-                      request.set, request.view], sort_keys=True)
+                      request.set, sorted(request.carried_out), request.view], sort_keys=True)
     cached = state.answers.get(key)
     if cached is not None:
         return {**cached, "cached": True}
     start = time.perf_counter()
     base = state.fits.get(scenario, draws, request.seed)
     fitted_s = time.perf_counter() - start
-    answer = quick_whatif(base, changes=dict(request.set), levers=dict(request.levers))
+    answer = quick_whatif(base, changes=dict(request.set), levers=dict(request.levers),
+                          carried_out=list(request.carried_out),
+                          draws=state.settings.quick_variant_draws)
     out: dict[str, Any] = {
         # no change: the base run itself, a full solve
-        "kind": "whatif-quick", "preliminary": bool(answer.changes or answer.levers),
+        "kind": "whatif-quick",
+        "preliminary": bool(answer.changes or answer.levers or answer.carried_out),
         "scenario": ScenarioMeta.of(scenario).model_dump(mode="json"),
-        "scenario_id": request.scenario, "draws": draws, "seed": request.seed,
+        "scenario_id": request.scenario, "draws": answer.draws, "base_draws": draws,
+        "seed": request.seed,
         "changes": answer.changes, "levers": answer.levers,
+        "carried_out": answer.carried_out,
         "extrapolated": bool(answer.extrapolated),
         "extrapolated_parameters": answer.extrapolated,
         "agreement": {"p_within_12": answer.p_within["12"],
@@ -565,7 +639,7 @@ def _quick(state: _State, scenario: Any, draws: int, request: WhatifRequest) -> 
                  "continuation values (same seed); refine=true re-solves it"),
     }
     if request.view:
-        out["view"] = _view_of(answer.variant, scenario)
+        out["view"] = _view_of(answer.variant, answer.scenario)
     out["wall_s"] = {"base": round(fitted_s, 4),
                      "variant": round(answer.wall_s, 4),
                      "total": round(time.perf_counter() - start, 4)}
@@ -596,6 +670,7 @@ def _refined_view(state: _State, job: Job) -> dict[str, Any]:
         "extrapolated_parameters": [], "scenario_id": job.extra["scenario_id"],
         "draws": result.variant.draws, "seed": result.variant.seed,
         "changes": changes, "levers": levers,
+        "carried_out": job.extra.get("carried_out", []),
         "agreement": {key: getattr(agreement, key).model_dump(mode="json")
                       for key in ("p_within_12", "p_within_24")} if agreement else None,
         "view": _view_of(result.variant, variant),

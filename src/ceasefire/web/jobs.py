@@ -142,10 +142,15 @@ class JobRunner:
         self._lock = threading.Lock()
         self._isolation = isolation
         self._children: set[Any] = set()
+        self._on_done = on_done
 
     def submit(self, kind: str, scenario: dict[str, Any], options: dict[str, Any],
                budget_s: float, **extra: Any) -> Job:
-        """Queue a job (or raise :class:`Busy`); the budget counts from its start."""
+        """Queue a job (or raise :class:`Busy`); the budget counts from its start.
+
+        ``on_done`` (of the runner) is called with each job that succeeded, before its
+        waiters are woken (the run store records it there).
+        """
         self.slots.take()
         job = Job(id=uuid.uuid4().hex, kind=kind, budget_s=budget_s, extra=extra)
         with self._lock:
@@ -181,6 +186,11 @@ class JobRunner:
             job.status, job.error = "failed", describe_error(error)
         finally:
             job.finished = time.time()
+            if job.status == "done" and self._on_done is not None:
+                try:
+                    self._on_done(job)
+                except Exception:  # the answer stands; the store's failure is logged
+                    log.exception("job %s: could not be recorded in the run store", job.id)
             if running is None:
                 self.slots.give()
             else:  # a thread cannot be stopped: its slot is free when its run ends

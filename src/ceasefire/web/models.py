@@ -20,8 +20,8 @@ from pydantic import (
 
 from ceasefire.web.scenarios import ID_PATTERN
 
-__all__ = ["AnalyzeRequest", "DealsRequest", "ForecastRequest", "ScenarioText",
-           "WhatifRequest"]
+__all__ = ["AnalyzeRequest", "DealsRequest", "ForecastRequest", "NegotiateRequest",
+           "ScenarioText", "WhatifRequest"]
 
 ScenarioId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 LeverId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
@@ -31,6 +31,9 @@ Number = StrictInt | StrictFloat
 Value = Annotated[Number | StrictBool | Annotated[str, StringConstraints(max_length=200)]
                   | dict[Annotated[str, StringConstraints(max_length=40)], Number],
                   Field(description="A number, a flag, a word, or {low, mode, high}.")]
+ActorKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_-]{0,15}$")]
+StrategyName = Annotated[str, StringConstraints(
+    pattern=r"^[a-z][a-z-]{0,30}(:[0-9.eE+-]{1,20}(:[a-z][a-z-]{0,30})?)?$", max_length=80)]
 ModelName = Literal["compromise", "median", "status-quo", "nash", "eum", "smp"]
 SEED_MAX = 2**32 - 1
 
@@ -60,6 +63,9 @@ class WhatifRequest(_Run):
 
     levers: dict[LeverId, bool] = Field(default_factory=dict, max_length=64, description=(
         "Lever id -> true (it happens) or false (switched off)."))
+    carried_out: list[LeverId] = Field(default_factory=list, max_length=64, description=(
+        "Conditional levers (threats, with ``against``) carried out from month 0 whatever "
+        "the talks do: made unconditional and certain."))
     set: dict[ParameterPath, Value] = Field(default_factory=dict, max_length=64, description=(
         "Dotted parameter path -> value, e.g. actors.NO.discount_factor: 0.97."))
     refine: bool = Field(False, description=(
@@ -74,6 +80,22 @@ class DealsRequest(_Run):
 
     start: int = Field(0, ge=0, le=12, description="Start month of the deals scored.")
     top: int = Field(10, ge=1, le=100, description="Packages listed by P(all accept).")
+
+
+class NegotiateRequest(_Run):
+    """``negotiate``: the talks month by month on one run, and the batch of runs.
+
+    ``draws`` are the runs of the talks (the CLI's ``--runs``).
+    """
+
+    draw: int = Field(0, ge=0, description="The run told as a transcript (0-based, below "
+                                            "draws).")
+    strategies: dict[ActorKey, StrategyName] = Field(
+        default_factory=dict, max_length=16, description=(
+            "Player id -> strategy (equilibrium, boulware, linear, conceder, tit-for-tat, "
+            "bluff:<b>[:<base>]; for the mediator also single-text, split-difference). "
+            "Players not named play the equilibrium."))
+    horizon: int | None = Field(None, ge=1, le=240, description="Months of talks.")
 
 
 class ForecastRequest(_Request):

@@ -35,7 +35,8 @@ from ceasefire.scenario import Scenario
 from ceasefire.scenario.edit import with_values
 from ceasefire.workflows import Prepared, analyze, prepare
 
-__all__ = ["Base", "FitCache", "QuickAnswer", "lever_changes", "quick_whatif"]
+__all__ = ["Base", "FitCache", "QuickAnswer", "carried_out_changes", "lever_changes",
+           "quick_whatif"]
 
 RANGE_TOLERANCE = 1e-9
 """Slack when comparing a variant's parameter with the base draws' range."""
@@ -58,8 +59,11 @@ class QuickAnswer:
     """A variant played on the base fit: its result for drawing and what it rests on."""
 
     variant: AnalyzeResult
+    scenario: Scenario
+    draws: int
     changes: dict[str, Any]
     levers: dict[str, bool]
+    carried_out: list[str]
     extrapolated: list[dict[str, str]]
     p_within: dict[str, dict[str, Any]]
     wall_s: float
@@ -69,6 +73,35 @@ def lever_changes(levers: Mapping[str, bool]) -> dict[str, float]:
     """A lever on is certain (probability 1), off never happens (0): the whatif rule."""
     return {f"levers.{lever_id}.probability": 1.0 if on else 0.0
             for lever_id, on in levers.items()}
+
+
+def carried_out_changes(lever_ids: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """A conditional threat carried out: unconditional (no ``against``) and certain."""
+    changes: dict[str, Any] = {}
+    for lever_id in lever_ids:
+        changes[f"levers.{lever_id}.against"] = None
+        changes[f"levers.{lever_id}.probability"] = 1.0
+    return changes
+
+
+def check_carried_out(scenario: Scenario, lever_ids: list[str] | tuple[str, ...],
+                      levers: Mapping[str, bool]) -> None:
+    """Refuse a lever to carry out that is no conditional threat, or is also switched.
+
+    Raises
+    ------
+    InputError
+        Naming the lever and the conditional levers of the scenario.
+    """
+    conditional = [lever.id for lever in scenario.levers if lever.against is not None]
+    for lever_id in lever_ids:
+        if lever_id not in conditional:
+            raise InputError(f"carried_out: {lever_id!r} is not a conditional lever (a "
+                             f"threat with `against`) of {scenario.id}; allowed: "
+                             f"{', '.join(conditional) or 'none'}")
+        if lever_id in levers:
+            raise InputError(f"carried_out: {lever_id!r} is also in levers; fix: name it "
+                             "in one of them")
 
 
 def _base(scenario: Scenario, draws: int, seed: int) -> Base:
@@ -122,9 +155,15 @@ class FitCache:
                 self._pending.pop(key).set()
 
 
-def quick_whatif(base: Base, *, changes: Mapping[str, Any],
-                 levers: Mapping[str, bool]) -> QuickAnswer:
+def quick_whatif(base: Base, *, changes: Mapping[str, Any], levers: Mapping[str, bool],
+                 carried_out: list[str] | tuple[str, ...] = (),
+                 draws: int | None = None) -> QuickAnswer:
     """Play a variant of ``base.scenario`` on the base fit.
+
+    ``carried_out`` names conditional threats carried out from month 0
+    (:func:`carried_out_changes`). ``draws`` plays the variant on the first ``draws`` of
+    the base's draws only (the same numbers: common random numbers), for a faster answer
+    with wider standard errors; the difference with the base is paired on those draws.
 
     Raises
     ------
@@ -140,27 +179,35 @@ def quick_whatif(base: Base, *, changes: Mapping[str, Any],
     if unknown:
         raise InputError(f"levers: unknown lever(s) {', '.join(map(repr, unknown))}; known "
                          f"levers of {scenario.id}: {', '.join(known) or 'none'}")
-    changes, levers = dict(changes), dict(levers)
-    set_values = {**changes, **lever_changes(levers)}
+    changes, levers, carried_out = dict(changes), dict(levers), list(carried_out)
+    check_carried_out(scenario, carried_out, levers)
+    set_values = {**changes, **carried_out_changes(carried_out), **lever_changes(levers)}
     if set_values:
         variant_scenario = with_values(scenario, set_values)
-        variant = prepare(variant_scenario, draws=base.prepared.compiled.draws,
+        variant = prepare(variant_scenario, draws=min(draws or base.prepared.compiled.draws,
+                                                      base.prepared.compiled.draws),
                           rng=base.prepared.seed)
         eq = play(variant.compiled, variant.expected, base.fitted)
     else:
         variant_scenario, variant, eq = scenario, base.prepared, base.equilibrium
     outside = _extrapolated(base, variant, changes, levers)
-    result = _variant_result(base.result, eq, variant_scenario)
+    outside += [{"parameter": f"levers.{lever_id}",
+                 "reason": "a threat carried out from month 0, where the base fit saw it "
+                           "only as conditional on a refusal"} for lever_id in carried_out]
+    result = _variant_result(base.result, eq, variant_scenario, variant)
     p_within = {}
     base_signed, signed = base.equilibrium.signed_by(), eq.signed_by()
+    played = signed.shape[-1]  # the base's first draws: the difference is paired on them
     for months in (12, 24):
         row = min(months, eq.months) - 1
         p_within[str(months)] = {
             "base": estimate(base_signed[row]).model_dump(),
             "variant": estimate(signed[row]).model_dump(),
-            "difference": difference(signed[row], base_signed[row]).model_dump(),
+            "difference": difference(signed[row], base_signed[row, :played]).model_dump(),
         }
-    return QuickAnswer(variant=result, changes=changes, levers=levers, extrapolated=outside,
+    return QuickAnswer(variant=result, scenario=variant_scenario, draws=played,
+                       changes=changes,
+                       levers=levers, carried_out=carried_out, extrapolated=outside,
                        p_within=p_within, wall_s=time.perf_counter() - start)
 
 
@@ -177,6 +224,12 @@ def _extrapolated(base: Base, variant: Prepared, changes: Mapping[str, Any],
     before, after = base.prepared.compiled.params, variant.compiled.params
     for path in changes:
         old, new = before.get(path), after.get(path)
+        parts = path.split(".")
+        if parts[0] == "regions" and len(parts) >= 3 and parts[2] == "control":
+            out.append({"parameter": path, "reason": "control at month 0 changed: the "
+                        "continuation values were fitted on the states the base run's own "
+                        "paths visited"})
+            continue
         if old is None or new is None:
             out.append({"parameter": path, "reason": "not a sampled number: the base fit "
                                                      "has no range for it"})
@@ -190,14 +243,16 @@ def _extrapolated(base: Base, variant: Prepared, changes: Mapping[str, Any],
     return out
 
 
-def _variant_result(base: AnalyzeResult, eq: Equilibrium, scenario: Scenario) -> AnalyzeResult:
+def _variant_result(base: AnalyzeResult, eq: Equilibrium, scenario: Scenario,
+                    variant: Prepared) -> AnalyzeResult:
     """The base result with the variant's agreement, timing and acceptance now.
 
     Only what the forward pass decides changes: the agreement forecast and each named
     proposal's acceptance by party in months 0..12 with the binding reasons (the same
     rules as ``analyze``: :func:`summarise_agreement`, :func:`add_binding`,
-    :func:`estimate`). The war paths' fan charts, war values and the line question are
-    the base run's; the refined answer recomputes them.
+    :func:`estimate`), and control at month 0, the variant's own (a region that fell).
+    The war paths' later months, war values and the line question are the base run's;
+    the refined answer recomputes them.
     """
     months = base.start_months
     players = list(eq.players)
@@ -224,7 +279,29 @@ def _variant_result(base: AnalyzeResult, eq: Equilibrium, scenario: Scenario) ->
                                 [e.p_all_veto_accept for e in timing[pid].values()]),
             "reasons": []})
     return base.replace(agreement=summarise_agreement(eq, scenario), timing=timing,
-                        proposals=proposals, scenario=ScenarioMeta.of(scenario))
+                        proposals=proposals, scenario=ScenarioMeta.of(scenario),
+                        control=_control_now(base, variant))
+
+
+def _control_now(base: AnalyzeResult, variant: Prepared) -> dict[str, Any]:
+    """The base run's control summaries with month 0 the variant's (no noise there yet)."""
+    month = base.start_months[0]
+    belligerents = list(variant.scenario.belligerents)
+    now = variant.expected.control[0]  # [regions, belligerents, draws]
+    out: dict[str, Any] = {}
+    for k, region in enumerate(variant.scenario.regions):
+        by_actor = dict(base.control.get(region.id, {}))
+        for b, actor in enumerate(belligerents):
+            series = dict(by_actor.get(actor, {}))
+            if month in series:
+                shares = np.clip(now[k, b], 0.0, 1.0)
+                p10, p50, p90 = np.quantile(shares, [0.1, 0.5, 0.9])
+                series[month] = series[month].model_copy(update={
+                    "mean": float(shares.mean()), "p10": float(p10), "p50": float(p50),
+                    "p90": float(p90)})
+            by_actor[actor] = series
+        out[region.id] = by_actor
+    return out
 
 
 def estimate_dict(value: Estimate) -> dict[str, float]:

@@ -2,8 +2,11 @@
 
 An id names a built-in scenario (``alaska-2025``) or one uploaded to this server
 (``upload-`` and the first 16 hex digits of its content hash). Uploaded text is validated
-like a file and kept in memory (the run store takes them over when it lands), never
-written to disk; the oldest are forgotten past ``Settings.max_uploads``.
+like a file and kept in the run store (:class:`~ceasefire.web.storage.WebStore`), so a
+restarted server still serves it, with the parsed scenarios of recent ones in memory;
+nothing is written to a path a request names. The oldest uploads are forgotten past
+``Settings.max_uploads``. With the store off (``Settings.use_store = False``) they are
+kept in this server's memory only.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ceasefire.errors import InputError
 from ceasefire.scenario import Scenario, builtin_names, load_scenario, read_scenario_text
+
+if TYPE_CHECKING:
+    from ceasefire.web.storage import WebStore
 
 __all__ = ["ID_PATTERN", "MAX_SCENARIO_CHARS", "NotFound", "ScenarioRegistry", "UnknownScenario",
            "scenario_summary"]
@@ -42,17 +48,38 @@ def _builtin(name: str) -> Scenario:
 
 
 class ScenarioRegistry:
-    """Built-in scenarios and the uploads of this server's lifetime, by id."""
+    """Built-in scenarios and uploaded ones (in the run store, or in memory), by id.
 
-    def __init__(self, max_uploads: int) -> None:
-        self._uploads: OrderedDict[str, Scenario] = OrderedDict()
+    Parameters
+    ----------
+    max_uploads
+        Uploads kept (in the store, and parsed in memory); the oldest are forgotten.
+    store
+        Where uploads are kept; None keeps them in memory only.
+    """
+
+    def __init__(self, max_uploads: int, store: WebStore | None = None) -> None:
+        self._uploads: OrderedDict[str, tuple[Scenario, str]] = OrderedDict()
         self._max = max_uploads
+        self._store = store
         self._lock = threading.Lock()
 
     def ids(self) -> list[str]:
         """Built-in ids, then uploaded ones (oldest first)."""
+        stored = self._store.upload_ids() if self._store is not None else []
         with self._lock:
-            return [*builtin_names(), *self._uploads]
+            return [*builtin_names(), *dict.fromkeys([*stored, *self._uploads])]
+
+    def text(self, scenario_id: str) -> str | None:
+        """The text of a scenario: a built-in's YAML or the text uploaded."""
+        from ceasefire.web.storage import builtin_text
+
+        if scenario_id in builtin_names():
+            return builtin_text(scenario_id)
+        self.get(scenario_id)  # loads it from the store (or raises)
+        with self._lock:
+            found = self._uploads.get(scenario_id)
+        return found[1] if found is not None else None
 
     def get(self, scenario_id: str) -> Scenario:
         """The scenario named ``scenario_id``.
@@ -74,7 +101,12 @@ class ScenarioRegistry:
             found = self._uploads.get(scenario_id)
             if found is not None:
                 self._uploads.move_to_end(scenario_id)
-                return found
+                return found[0]
+        text = self._store.upload_text(scenario_id) if self._store is not None else None
+        if text is not None:
+            scenario = validate_text(text)
+            self._remember(scenario_id, scenario, text)
+            return scenario
         known = ", ".join(self.ids())
         raise UnknownScenario(f"scenario {scenario_id!r}: no built-in or uploaded scenario "
                               f"has this id; known: {known} (hint: upload it with POST "
@@ -88,16 +120,23 @@ class ScenarioRegistry:
         ScenarioError
             Every problem, each with its path and line, as for a file.
         """
-        scenario = validate_text(text)
-        scenario_id = UPLOAD_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         if self._max == 0:
             raise InputError("this server keeps no uploaded scenario (max_uploads is 0)")
+        scenario = validate_text(text)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        scenario_id = UPLOAD_PREFIX + digest[:16]
+        if self._store is not None:
+            self._store.save_upload(scenario_id, text, content_hash=digest,
+                                    name=scenario.name, keep=self._max)
+        self._remember(scenario_id, scenario, text)
+        return scenario_id, scenario
+
+    def _remember(self, scenario_id: str, scenario: Scenario, text: str) -> None:
         with self._lock:
-            self._uploads[scenario_id] = scenario
+            self._uploads[scenario_id] = (scenario, text)
             self._uploads.move_to_end(scenario_id)
             while len(self._uploads) > self._max:
                 self._uploads.popitem(last=False)
-        return scenario_id, scenario
 
 
 def validate_text(text: str) -> Scenario:
@@ -136,10 +175,24 @@ def scenario_summary(scenario_id: str, scenario: Scenario) -> dict[str, Any]:
                     "description": lever.description} for lever in scenario.levers],
         "proposals": [{"id": p.id, "name": p.name, "terms": dict(p.terms)}
                       for p in scenario.proposals],
-        "regions": [{"id": r.id, "name": r.name, "province": r.province}
+        "regions": [{"id": r.id, "name": r.name, "province": r.province,
+                     "control": {actor: _mode(share) for actor, share in r.control.items()}}
                     for r in scenario.regions],
         "claims": len(scenario.evidence),
     }
+
+
+def _mode(value: Any) -> float | None:
+    """The most likely value of a number or a distribution (its mode, else its middle)."""
+    if isinstance(value, int | float):
+        return float(value)
+    data = value.model_dump() if hasattr(value, "model_dump") else {}
+    for key in ("mode", "mean", "mu", "value"):
+        if isinstance(data.get(key), int | float):
+            return float(data[key])
+    if isinstance(data.get("low"), int | float) and isinstance(data.get("high"), int | float):
+        return (float(data["low"]) + float(data["high"])) / 2
+    return None
 
 
 def _ranges(scenario: Scenario) -> dict[str, dict[str, float]]:

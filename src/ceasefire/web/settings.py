@@ -24,6 +24,9 @@ class Settings(Options):
             "Draws of the dashboard's quick runs per scenario id (others: quick_draws)."))
     quick_draws: int = Field(300, ge=10, le=20_000, description=(
         "Draws of a quick what-if when the request names none."))
+    quick_variant_draws: int | None = Field(None, ge=10, le=20_000, description=(
+        "Draws a quick what-if's variant plays: the first of the base run's draws (the same "
+        "numbers), for a faster preliminary answer with wider standard errors; None: all."))
     max_body_bytes: int = Field(1_000_000, ge=1_000, le=50_000_000, description=(
         "Largest request body; larger ones get 413 before they are read whole."))
     request_timeout_s: float = Field(120.0, gt=0, le=3600, description=(
@@ -42,12 +45,17 @@ class Settings(Options):
     keep_jobs: int = Field(64, ge=1, le=10_000, description=(
         "Finished jobs kept for polling; the oldest are forgotten first."))
     max_uploads: int = Field(32, ge=0, le=10_000, description=(
-        "Uploaded scenarios kept in memory; the oldest are forgotten first."))
+        "Uploaded scenarios kept (in the run store, or in memory without it); the oldest "
+        "are forgotten first."))
     fit_cache: int = Field(8, ge=1, le=1_000, description=(
         "Fitted base games kept for quick what-ifs (per scenario, draws and seed)."))
     run_store: str | None = Field(None, description=(
-        "The run store file that /api/runs reads (default: the store's own default); the "
-        "operator's choice, never a request's."))
+        "The run store file: full runs are recorded in it, uploaded scenarios kept in it, "
+        "and /api/runs reads it (default: $CEASEFIRE_STORE, else the user data folder); "
+        "the operator's choice, never a request's."))
+    use_store: bool = Field(True, description=(
+        "Record full runs and keep uploads in the run store; False writes nothing there "
+        "(uploads live in memory until the server stops; /api/runs still reads it)."))
     isolation: str = Field("process", pattern="^(process|thread)$", description=(
         "Where full runs execute: 'process' (stopped at their time budget) or 'thread' "
         "(cannot be stopped: the request still gets 504, the thread finishes its run)."))

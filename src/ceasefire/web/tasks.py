@@ -70,6 +70,16 @@ def _forecast(scenario: Scenario, options: dict[str, Any], tell: Progress) -> di
                                 dimension=options.get("dimension")).to_dict()
 
 
+def _negotiate(scenario: Scenario, options: dict[str, Any], tell: Progress) -> dict[str, Any]:
+    from ceasefire.workflows.negotiate import negotiate
+
+    strategies = tuple(f"{player}={name}" for player, name in
+                       (options.get("strategies") or {}).items())
+    return negotiate(scenario, runs=options["draws"], draw=options.get("draw", 0),
+                     strategies=strategies, rng=options["seed"],
+                     horizon=options.get("horizon"), progress=tell).to_dict()
+
+
 def _sleep(scenario: Scenario, options: dict[str, Any], tell: Progress) -> dict[str, Any]:
     """A task that only waits (tests of the time budget; not reachable from the API)."""
     import time
@@ -80,7 +90,7 @@ def _sleep(scenario: Scenario, options: dict[str, Any], tell: Progress) -> dict[
 
 TASKS: dict[str, Callable[[Scenario, dict[str, Any], Progress], dict[str, Any]]] = {
     "analyze": _analyze, "whatif": _whatif, "deals": _deals, "forecast": _forecast,
-    "sleep": _sleep,
+    "negotiate": _negotiate, "sleep": _sleep,
 }
 
 

@@ -7,9 +7,10 @@
   var CONFIG = {displaylogo: false, responsive: true,
                 modeBarButtonsToRemove: ["lasso2d", "select2d"]};
   var state = {
-    scenario: null, meta: null, levers: {}, set: {}, seq: 0, current: null,
-    previous: null, figures: {}, mapView: null, refineTimer: null, answers: 0,
-    refined: 0, job: null
+    scenario: null, meta: null, levers: {}, set: {}, carried: {}, falls: "", seq: 0,
+    current: null, previous: null, figures: {}, mapView: null, refineTimer: null,
+    answers: 0, refined: 0, job: null, streams: 0, refineSource: null, dealsSource: null,
+    deals: null, dealsSeq: 0, dealsFor: null
   };
   window.ceasefire = state;  // read by the browser tests
 
@@ -91,7 +92,9 @@
     var view = state.mapView || "now";
     if (view === "now") {
       var a = answer.agreement.p_within_12;
-      return "Control now · P(deal within 12 months) " + pm(a.variant || a);
+      var fell = fallen();
+      return "Control now" + (fell ? " (" + fell.label + ")" : "") +
+        " · P(deal within 12 months) " + pm(a.variant || a);
     }
     var row = answer.view.acceptance[view];
     return "Under " + row.name + " · P(all veto players accept now) " + pm(row.p_all_veto_accept);
@@ -107,7 +110,9 @@
     return done.then(function () {
       var title = mapTitle();
       node.dataset.title = title;
-      return window.Plotly.relayout(node, {"title.text": title.replace(/&/g, "&amp;").replace(/</g, "&lt;")});
+      var shown = title.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+      if (node.clientWidth < (fig.narrow_px || 600)) { shown = shown.replace(" · ", "<br>"); }
+      return window.Plotly.relayout(node, {"title.text": shown});
     });
   }
 
@@ -141,6 +146,7 @@
       box.appendChild(row);
       levers.appendChild(box);
     });
+    buildThreats(meta);
     var sliders = $("slider-list");
     sliders.textContent = "";
     var belligerents = meta.belligerents;
@@ -166,6 +172,68 @@
                   m.mode, m);
       }
     });
+  }
+
+  function actorName(id) {
+    var actor = (state.meta.actors || []).filter(function (a) { return a.id === id; })[0];
+    return actor ? actor.name : id;
+  }
+
+  function buildThreats(meta) {
+    var list = $("threat-list");
+    list.textContent = "";
+    var threats = meta.levers.filter(function (lever) { return lever.against; });
+    if (!threats.length) {
+      list.appendChild(el("p", {className: "hint"}, "This scenario holds no conditional threat."));
+    }
+    threats.forEach(function (lever) {
+      var id = "carried-" + lever.id;
+      var box = el("div", {className: "control check"});
+      var row = el("div", {className: "row"});
+      var input = el("input", {type: "checkbox", id: id, "data-lever": lever.id});
+      var label = el("label", {"for": id}, "Carried out: " + lever.name + " (against " +
+                     actorName(lever.against) + ")");
+      input.addEventListener("change", function () {
+        var select = $("lever-" + lever.id);
+        if (input.checked) {
+          state.carried[lever.id] = true;
+          delete state.levers[lever.id];  // a threat carried out is certain: no other setting
+          if (select) { select.value = ""; select.disabled = true; }
+        } else {
+          delete state.carried[lever.id];
+          if (select) { select.disabled = false; }
+        }
+        changed();
+      });
+      row.appendChild(input);
+      row.appendChild(label);
+      row.appendChild(evidenceButton("levers." + lever.id, lever.name));
+      box.appendChild(row);
+      list.appendChild(box);
+    });
+    var falls = $("falls");
+    falls.textContent = "";
+    falls.appendChild(el("option", {value: ""}, "no region falls"));
+    meta.regions.forEach(function (region) {
+      meta.belligerents.forEach(function (b) {
+        var held = region.control[b];
+        if (held !== undefined && held !== null && held >= 0.999) { return; }
+        falls.appendChild(el("option", {value: region.id + "|" + b},
+                             region.name + " falls to " + actorName(b)));
+      });
+    });
+    falls.value = "";
+  }
+
+  function fallen() {
+    if (!state.falls || !state.meta) { return null; }
+    var parts = state.falls.split("|");
+    var region = state.meta.regions.filter(function (r) { return r.id === parts[0]; })[0];
+    if (!region) { return null; }
+    var control = {};
+    state.meta.belligerents.forEach(function (b) { control[b] = b === parts[1] ? 1 : 0; });
+    return {path: "regions." + region.id + ".control", control: control,
+            label: region.name + " fallen to " + parts[1]};
   }
 
   function addSlider(parent, path, label, min, max, step, value, range) {
@@ -197,21 +265,29 @@
   }
 
   function request(extra) {
-    return Object.assign({scenario: state.scenario, levers: state.levers, set: state.set,
-                          view: true}, extra || {});
+    var set = Object.assign({}, state.set);
+    var fell = fallen();
+    if (fell) { set[fell.path] = fell.control; }
+    return Object.assign({scenario: state.scenario, levers: state.levers, set: set,
+                          carried_out: Object.keys(state.carried), view: true}, extra || {});
+  }
+
+  function changeCount() {
+    return Object.keys(state.levers).length + Object.keys(state.set).length +
+      Object.keys(state.carried).length + (state.falls ? 1 : 0);
   }
 
   function runQuick() {
     var seq = ++state.seq;
     clearTimeout(state.refineTimer);
     state.job = null;
+    if (state.refineSource) { state.refineSource.close(); state.refineSource = null; }
     status("Computing the quick answer…", true);
     Object.keys(state.figures).forEach(function (id) { $(id).classList.add("stale"); });
     api("/api/whatif", request()).then(function (answer) {
       if (seq !== state.seq) { return; }
       render(answer);
-      var changes = Object.keys(state.levers).length + Object.keys(state.set).length;
-      if (changes) {
+      if (changeCount()) {
         status("Quick answer shown (preliminary); refining in the background…", true);
         state.refineTimer = setTimeout(function () { refine(seq); }, 600);
       } else {
@@ -227,35 +303,151 @@
     api("/api/whatif", request({refine: true, background: true})).then(function (job) {
       if (seq !== state.seq) { return; }
       state.job = job.id;
-      poll(seq, job.id);
+      state.refineSource = follow(job.id, function (now) {
+        if (seq === state.seq) {
+          status("Refining: " + now.progress.stage + " (" + pct(now.progress.fraction) + ")…", true);
+        }
+      }, function (ended) { refined(seq, job.id, ended); });
     }).catch(function (error) {
       if (seq !== state.seq) { return; }
       status("Quick answer shown; the refinement was not started (" + error.message + ").", false);
     });
   }
 
-  function poll(seq, id) {
-    if (seq !== state.seq) { return; }
-    api("/api/jobs/" + id).then(function (job) {
-      if (seq !== state.seq) { return; }
-      if (job.status === "queued" || job.status === "running") {
-        status("Refining: " + job.progress.stage + " (" + pct(job.progress.fraction) + ")…", true);
-        setTimeout(function () { poll(seq, id); }, 500);
-        return;
-      }
-      if (job.status !== "done") {
-        status("The refinement stopped: " + (job.error ? job.error.message : job.status), false);
-        return;
-      }
-      return api("/api/jobs/" + id + "/view").then(function (answer) {
-        if (seq !== state.seq) { return; }
-        state.refined += 1;
-        render(answer, true);
-        status("Refined answer: the game re-solved for this what-if.", false);
+  // A job's progress as server-sent events (GET /api/jobs/{id}/events); polling only
+  // where the browser has no EventSource or the stream breaks.
+  function follow(id, progress, end) {
+    var finished = false;
+    function finish(job) {
+      if (finished) { return; }
+      finished = true;
+      end(job);
+    }
+    if (!window.EventSource) { poll(id, progress, finish); return null; }
+    var source = new EventSource("/api/jobs/" + id + "/events");
+    state.streams += 1;
+    source.addEventListener("progress", function (event) {
+      var job = JSON.parse(event.data);
+      if (job.status === "queued" || job.status === "running") { progress(job); }
+    });
+    source.addEventListener("end", function () {
+      source.close();
+      api("/api/jobs/" + id).then(finish).catch(function (error) {
+        finish({status: "failed", error: {message: error.message}});
       });
+    });
+    source.onerror = function () {  // the stream broke before its end: poll instead
+      source.close();
+      if (!finished) { poll(id, progress, finish); }
+    };
+    return source;
+  }
+
+  function poll(id, progress, end) {
+    api("/api/jobs/" + id).then(function (job) {
+      if (job.status === "queued" || job.status === "running") {
+        progress(job);
+        setTimeout(function () { poll(id, progress, end); }, 1000);
+        return;
+      }
+      end(job);
+    }).catch(function (error) { end({status: "failed", error: {message: error.message}}); });
+  }
+
+  function refined(seq, id, job) {
+    if (seq !== state.seq) { return; }
+    state.refineSource = null;
+    if (job.status !== "done") {
+      status("The refinement stopped: " + (job.error ? job.error.message : job.status), false);
+      return;
+    }
+    return api("/api/jobs/" + id + "/view").then(function (answer) {
+      if (seq !== state.seq) { return; }
+      state.refined += 1;
+      render(answer, true);
+      status("Refined answer: the game re-solved for this what-if.", false);
     }).catch(function (error) {
       if (seq === state.seq) { status("Refinement failed: " + error.message, false); }
     });
+  }
+
+  // --- the deal table: the deal space of the scenario, as a background job ----------------
+
+  function startDeals() {
+    var seq = ++state.dealsSeq;
+    state.dealsFor = state.scenario;
+    if (state.dealsSource) { state.dealsSource.close(); state.dealsSource = null; }
+    state.deals = null;
+    $("deals").querySelector("thead").textContent = "";
+    $("deals").querySelector("tbody").textContent = "";
+    var note = $("deals-status");
+    note.textContent = "Scoring the deal space in the background…";
+    api("/api/deals", {scenario: state.scenario, top: 10, background: true}).then(function (job) {
+      if (seq !== state.dealsSeq) { return; }
+      state.dealsSource = follow(job.id, function (now) {
+        if (seq === state.dealsSeq) {
+          note.textContent = "Scoring the deal space: " + now.progress.stage + " (" +
+            pct(now.progress.fraction) + ")…";
+        }
+      }, function (done) {
+        if (seq !== state.dealsSeq) { return; }
+        state.dealsSource = null;
+        if (done.status !== "done") {
+          note.textContent = "The deal table could not be computed: " +
+            (done.error ? done.error.message : done.status);
+          return;
+        }
+        state.deals = done.result;
+        renderDeals(done.result);
+      });
+    }).catch(function (error) {
+      if (seq === state.dealsSeq) { note.textContent = "The deal table was not started (" + error.message + ")."; }
+    });
+  }
+
+  function sameTerms(a, b) {
+    var keys = Object.keys(a || {});
+    return keys.length === Object.keys(b || {}).length &&
+      keys.every(function (k) { return a[k] === b[k]; });
+  }
+
+  function renderDeals(deals) {
+    var top = deals.top || [];
+    var parties = [];
+    top.forEach(function (p) {
+      Object.keys(p.acceptance).forEach(function (a) { if (parties.indexOf(a) < 0) { parties.push(a); } });
+    });
+    var head = $("deals").querySelector("thead");
+    head.textContent = "";
+    var tr = el("tr");
+    tr.appendChild(el("th", {scope: "col", className: "num"}, "#"));
+    tr.appendChild(el("th", {scope: "col"}, "terms (changed from the default)"));
+    tr.appendChild(el("th", {scope: "col", className: "num"}, "all veto players"));
+    parties.forEach(function (a) { tr.appendChild(el("th", {scope: "col", className: "num"}, a)); });
+    head.appendChild(tr);
+    var body = $("deals").querySelector("tbody");
+    body.textContent = "";
+    var likely = deals.likely_settlement && deals.likely_settlement.terms;
+    top.forEach(function (p, k) {
+      var line = el("tr");
+      line.appendChild(el("td", {className: "num"}, k + 1));
+      var terms = Object.keys(p.changes).map(function (issue) { return issue + ": " + p.changes[issue]; });
+      var cell = el("th", {scope: "row"}, terms.length ? terms.join(", ") : "every issue at its default");
+      if (likely && sameTerms(likely, p.terms)) {
+        cell.appendChild(el("span", {className: "badge refined"}, "likely settlement"));
+      }
+      line.appendChild(cell);
+      line.appendChild(el("td", {className: "num"}, pm(p.p_all_veto_accept)));
+      parties.forEach(function (a) {
+        var e = p.acceptance[a];
+        line.appendChild(el("td", {className: "num"}, e ? pm(e) : "·"));
+      });
+      body.appendChild(line);
+    });
+    $("deals-status").textContent = deals.space.evaluated.toLocaleString("en") + " packages (" +
+      deals.space.method + ") scored on " + deals.draws + " draws, seed " + deals.seed +
+      "; " + deals.zone.size.toLocaleString("en") + " pass every veto with P ≥ " +
+      pct(deals.p_star) + ".";
   }
 
   function card(label, estimate, previous, badge, path) {
@@ -290,16 +482,19 @@
                              prev ? variantOf(prev[key]) : null, badge, "bargaining"));
     });
     var d = answer.agreement.p_within_12.difference;
-    if (d && (Object.keys(answer.levers).length || Object.keys(answer.changes).length)) {
+    if (d && (Object.keys(answer.levers).length || Object.keys(answer.changes).length ||
+              (answer.carried_out || []).length)) {
       var box = el("div", {className: "card"});
       box.appendChild(el("div", {className: "label"}, "Change against the base (12 months)"));
       box.appendChild(el("div", {className: "value"}, (d.d >= 0 ? "+" : "") + (100 * d.d).toFixed(0) +
                          " ± " + (200 * d.se).toFixed(0) + " pts"));
       cards.appendChild(box);
     }
+    var subset = answer.base_draws && answer.base_draws !== answer.draws;
     $("answer-note").textContent = (answer.preliminary
       ? "Preliminary: played forward on the base run's fitted continuation values (same draws and seed). "
-      : "") + answer.draws + " draws, seed " + answer.seed + ". ± is two standard errors.";
+      : "") + (subset ? "The first " + answer.draws + " of the base run's " + answer.base_draws
+                        : answer.draws) + " draws, seed " + answer.seed + ". ± is two standard errors.";
     var banner = $("extrapolated");
     if (answer.extrapolated) {
       banner.hidden = false;
@@ -433,14 +628,15 @@
 
   function loadScenario(id) {
     state.scenario = id;
-    state.levers = {}; state.set = {}; state.previous = null; state.current = null;
-    state.mapView = null;
+    state.levers = {}; state.set = {}; state.carried = {}; state.falls = "";
+    state.previous = null; state.current = null; state.mapView = null;
     $("map-view").textContent = "";
     status("Loading " + id + " (the first answer fits the base game: a few seconds)…", true);
     return api("/api/scenarios/" + encodeURIComponent(id)).then(function (meta) {
       state.meta = meta;
       buildControls(meta);
       runQuick();
+      if (state.dealsFor !== id) { startDeals(); }  // Reset keeps the table
     }).catch(function (error) { status("Error: " + error.message, false); });
   }
 
@@ -452,6 +648,10 @@
       applyMapView();
     });
     $("scenario").addEventListener("change", function () { loadScenario($("scenario").value); });
+    $("falls").addEventListener("change", function () {
+      state.falls = $("falls").value;
+      changed();
+    });
     var resizing = null;
     window.addEventListener("resize", function () {
       clearTimeout(resizing);
