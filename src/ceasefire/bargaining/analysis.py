@@ -49,7 +49,8 @@ from ceasefire.scenario import Scenario
 from ceasefire.scenario.compile import CompiledScenario
 from ceasefire.scenario.model import month_label
 
-__all__ = ["MAX_DRAWS", "START_MONTHS", "Analysis", "AnalysisOptions", "run_analysis"]
+__all__ = ["MAX_DRAWS", "START_MONTHS", "Analysis", "AnalysisOptions", "equilibrium_timing",
+           "run_analysis"]
 
 START_MONTHS = 13
 """Deals signed in months 0..12 are scored (DESIGN.md section 9.1)."""
@@ -178,7 +179,7 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
         recorded = play(compiled, expected, fitted, record=True)
         negotiation = talks_negotiation(recorded, compiled, expected)
         equilibrium = replace(recorded, talks=None)
-        core["timing"] = _equilibrium_timing(compiled, equilibrium)
+        core["timing"] = equilibrium_timing(compiled, equilibrium)
         clock["equilibrium"] = time.perf_counter() - t0
 
     tell("line and solutions", 0.6)
@@ -239,12 +240,13 @@ def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = ST
             "proposals": proposals, "timing": tuple(timing), "gains_by_waiting": gains}
 
 
-def _equilibrium_timing(compiled: CompiledScenario, eq: Equilibrium,
-                        ) -> tuple[PackageValues, ...]:
+def equilibrium_timing(compiled: CompiledScenario, eq: Equilibrium,
+                       ) -> tuple[PackageValues, ...]:
     """The named proposals offered in months 0..12, scored against the equilibrium.
 
     Each party's acceptance compares with its equilibrium continuation value (DESIGN.md
-    9.19), as package values of every actor.
+    9.19), as package values of every actor (``analyze``'s timing, and the dashboard's
+    quick what-if on an equilibrium played on a base fit).
 
     ``value`` and ``surplus`` are V - X in the actor's own units, ``margin`` the least
     surplus acceptance needs, (1 - r_j) a_j / r; actors outside the game have no stake.

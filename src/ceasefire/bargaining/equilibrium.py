@@ -169,6 +169,11 @@ class Fitted:
     options: SolverOptions
     compiled: CompiledScenario
 
+    @property
+    def flag_levers(self) -> tuple[str, ...]:
+        """The levers whose on/off flags are regression features (they varied in the draws)."""
+        return self.game.flag_levers
+
 
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
           *, candidates: Sequence[Candidate] | None = None,

@@ -337,21 +337,59 @@ def _replay(run: RunRecord, where: RunStore, *, no_store: bool) -> Any:
     options = {**run.options, **run.outputs}
     if "seed" in options and run.seed is not None:
         options["seed"] = run.seed  # the seed used, also when it was drawn
+    # options the command line cannot give (a web run's leverage: false): the engine's API
+    engine_only = sorted(set(run.options) - {getattr(p, "name", None) for p in command.params})
     with tempfile.TemporaryDirectory(prefix="ceasefire-rerun-") as folder:
-        argv = [run.command, _scenario_argument(run, Path(folder)), *_flags(command, options),
-                "--json"]
+        source = _scenario_argument(run, Path(folder))
+        argv = [run.command, source, *_flags(command, options), "--json"]
         argv += ["--no-store"] if no_store else ["--store", str(where.path)]
         common.STATE.rerun_of, common.STATE.last_result = run.id, None
         common.STATE.last_run_id = None
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                app(args=argv, prog_name="ceasefire", standalone_mode=False)
+            if engine_only:
+                _replay_engine(run, source, engine_only, where, no_store=no_store)
+            else:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    app(args=argv, prog_name="ceasefire", standalone_mode=False)
         finally:
             common.STATE.rerun_of = None
     if common.STATE.last_result is None:
         raise InputError(f"run {run.id}: the {run.command} command did not hand back a "
                          "result to compare")
     return common.STATE.last_result
+
+
+def _replay_engine(run: RunRecord, source: str, engine_only: list[str], where: RunStore, *,
+                   no_store: bool) -> None:
+    """Run a stored run whose options the command line cannot give through the engine.
+
+    The web app runs ``analyze`` without the leverage decomposition (``leverage: false``)
+    and ``forecast`` on several models: the options are the engine's, by name, and the
+    rerun is recorded as the command line records it.
+    """
+    from ceasefire.bargaining.analysis import AnalysisOptions
+
+    options = {name: value for name, value in run.options.items() if name != "seed"}
+    seed = run.seed if run.seed is not None else run.options.get("seed")
+    if run.command == "analyze" and set(options) <= set(AnalysisOptions.model_fields):
+        from ceasefire.workflows import analyze
+
+        def work() -> Any:
+            return analyze(source, rng=seed, **options)
+    elif run.command == "forecast" and set(options) <= {"models", "dimension"}:
+        from ceasefire.workflows import stakeholder_forecast
+
+        def work() -> Any:
+            return stakeholder_forecast(source, models=options.get("models"),
+                                        dimension=options.get("dimension"))
+    else:
+        raise InputError(f"run {run.id}: option{'s' if len(engine_only) > 1 else ''} "
+                         f"{', '.join(engine_only)} cannot be given to `ceasefire "
+                         f"{run.command}` by this version of ceasefire; fix: rerun it with "
+                         f"the version that recorded it ({run.version})")
+    recording = common.Recording(run.command, source, store=None if no_store else where.path,
+                                 no_store=no_store)
+    recording.save(work(), options=run.options, outputs=run.outputs)
 
 
 def _scenario_argument(run: RunRecord, folder: Path) -> str:
@@ -369,8 +407,8 @@ def _scenario_argument(run: RunRecord, folder: Path) -> str:
         raise InputError(f"run {run.id}: its input ({source}) was not stored as text, so it "
                          "cannot be rerun")
     path = folder / (Path(source).name or "scenario.yaml")
-    if source in builtin_names():
-        path = folder / f"{source}.yaml"
+    if source in builtin_names() or not path.suffix:  # a built-in, or a web upload's id
+        path = folder / f"{path.name}.yaml"
     path.write_text(run.scenario_text, encoding="utf-8")
     return str(path)
 

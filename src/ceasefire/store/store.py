@@ -6,7 +6,8 @@ committed work from its write-ahead log. DuckDB lets one process at a time open 
 writing; every access here opens a short-lived connection and, while another process holds
 the file, waits with a growing pause (bounded by ``timeout``) before failing with a message
 naming the file and the fix. Several processes writing at once therefore take turns and
-lose nothing.
+lose nothing. Within one process, writes take turns on a lock per file (DuckDB's
+connections of one process share the database and would otherwise conflict).
 
 Tables (schema version :data:`STORE_SCHEMA_VERSION`)::
 
@@ -15,16 +16,23 @@ Tables (schema version :data:`STORE_SCHEMA_VERSION`)::
          scenario_text, options, outputs, seed, draws, version, seconds, result)
     result_tables(kind, name, table_name)  which tidy table holds which part of a kind
     <kind>_<name>(run_id, ...)             the result's tidy tables (Result.TABLES), as rows
+    scenarios(id, created, hash, name, text)  scenario texts kept by id (the web's uploads)
+
+Schema history: 1, the runs; 2, the ``scenarios`` table (a version-1 file gains it, and
+the rows of the web app's former ``web_uploads`` table, at its next write; until then it
+reads as a store without scenarios).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import random
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,11 +47,15 @@ if TYPE_CHECKING:
 
     from ceasefire.results import Result
 
-__all__ = ["ENV_VAR", "STORE_SCHEMA_VERSION", "RunRecord", "RunStore", "StoreError",
-           "default_store_path", "store_path"]
+__all__ = ["ENV_VAR", "SCENARIO_ID_DIGITS", "STORE_SCHEMA_VERSION", "RunRecord", "RunStore",
+           "StoreError", "default_store_path", "scenario_id", "store_path"]
 
-STORE_SCHEMA_VERSION = 1
-"""Bumped whenever the store's tables change shape; an older file is migrated on open."""
+STORE_SCHEMA_VERSION = 2
+"""Bumped whenever the store's tables change shape; an older file is migrated at its next
+write (reading never changes a file)."""
+
+SCENARIO_ID_DIGITS = 16
+"""Hex digits of a kept scenario's id: the start of the SHA-256 of its text."""
 
 ENV_VAR = "CEASEFIRE_STORE"
 """Environment variable naming the store file (``--store`` wins over it)."""
@@ -54,6 +66,23 @@ DEFAULT_TIMEOUT_S = 60.0
 _MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 _FIX_BUSY = ("another process holds it open (a DuckDB shell or notebook?); close it, or "
              "record elsewhere with --store FILE, or skip recording with --no-store")
+
+
+_LEGACY_UPLOADS = "web_uploads"  # the web app's table of uploads under schema version 1
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    """The lock the threads of this process take in turn to write to ``path``."""
+    key = os.path.abspath(path)
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
+def scenario_id(text: str) -> str:
+    """The id a scenario text is kept under: the first hex digits of its SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:SCENARIO_ID_DIGITS]
 
 
 class StoreError(CeasefireError):
@@ -181,11 +210,19 @@ class RunStore:
     @contextlib.contextmanager
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection, waiting (bounded) while another process holds the file."""
-        import duckdb
-
         if write:
             self.check()
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _write_lock(self.path), self._open(write=True) as connection:
+                yield connection
+            return
+        with self._open(write=False) as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def _open(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        import duckdb
+
         deadline = time.monotonic() + self.timeout
         pause = 0.005
         read_only = not write
@@ -194,27 +231,41 @@ class RunStore:
                 connection = duckdb.connect(str(self.path), read_only=read_only)
                 break
             except duckdb.ConnectionException as error:
-                # this process already holds it read-write (another thread): share that
-                if read_only and "different configuration" in str(error):
+                if "different configuration" not in str(error):
+                    raise StoreError(f"run store {self.path}: {error}") from None
+                if read_only:  # this process holds it read-write (another thread): share it
                     read_only = False
                     continue
-                raise StoreError(f"run store {self.path}: {error}") from None
+                # another thread of this process reads it: wait, as for another process
             except duckdb.IOException as error:
-                message = str(error)
-                if "lock" not in message.lower():
-                    raise self._io_error(message) from None
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise StoreError(f"run store {self.path}: busy for {self.timeout:g} s; "
-                                     f"{_FIX_BUSY}") from None
-                time.sleep(min(left, pause * (0.5 + random.random())))
-                pause = min(pause * 2, 0.25)
+                if "lock" not in str(error).lower() and not self._being_created(str(error)):
+                    raise self._io_error(str(error)) from None
             except duckdb.Error as error:
                 raise self._io_error(str(error)) from None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreError(f"run store {self.path}: busy for {self.timeout:g} s; "
+                                 f"{_FIX_BUSY}")
+            time.sleep(min(left, pause * (0.5 + random.random())))
+            pause = min(pause * 2, 0.25)
         try:
             yield connection
         finally:
             connection.close()
+
+    def _being_created(self, message: str) -> bool:
+        """Whether DuckDB refused a file that another process is still creating.
+
+        Such a file is empty, or has its header begun; it is waited for like a file in use.
+        """
+        if "not a valid DuckDB database" not in message:
+            return False
+        try:
+            with open(self.path, "rb") as stream:
+                head = stream.read(16)
+        except OSError:
+            return False
+        return len(head) < 12 or head[8:12] == _MAGIC
 
     def _io_error(self, message: str) -> CeasefireError:
         if "not a valid DuckDB database" in message:
@@ -265,6 +316,7 @@ class RunStore:
         return version
 
     def _create_schema(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Create the tables, or bring an older file's up to date (inside a transaction)."""
         if self._schema_version(connection) == STORE_SCHEMA_VERSION:
             return
         connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, "
@@ -278,6 +330,14 @@ class RunStore:
                 result JSON NOT NULL)""")
         connection.execute("CREATE TABLE IF NOT EXISTS result_tables (kind VARCHAR, "
                            "name VARCHAR, table_name VARCHAR, PRIMARY KEY (kind, name))")
+        connection.execute("CREATE TABLE IF NOT EXISTS scenarios (id VARCHAR PRIMARY KEY, "
+                           "created TIMESTAMP NOT NULL, hash VARCHAR NOT NULL, name VARCHAR, "
+                           "text VARCHAR NOT NULL)")
+        if _has_table(connection, _LEGACY_UPLOADS):  # version 1 with the web's own table
+            connection.execute(
+                "INSERT OR IGNORE INTO scenarios SELECT left(hash, ?), created, hash, name, "
+                f"text FROM {_LEGACY_UPLOADS} WHERE hash IS NOT NULL", [SCENARIO_ID_DIGITS])
+            connection.execute(f"DROP TABLE {_LEGACY_UPLOADS}")
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                            [str(STORE_SCHEMA_VERSION)])
 
@@ -358,6 +418,51 @@ class RunStore:
                     connection.execute("ROLLBACK")
                 raise
         return ids
+
+    # --- scenario texts ---------------------------------------------------------------
+
+    def save_scenario(self, text: str, *, name: str = "", keep: int | None = None) -> str:
+        """Keep a scenario's text, in one transaction, and return its id.
+
+        The id is the start of the text's SHA-256 (:func:`scenario_id`): the same text
+        saved again is one row, made the newest. With ``keep``, only the ``keep`` newest
+        scenarios stay (the oldest are removed in the same transaction).
+        """
+        if keep is not None and keep < 1:
+            raise InputError(f"keep: got {keep}; allowed: at least 1 (or None: keep all)")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = digest[:SCENARIO_ID_DIGITS]
+        with self._connect(write=True) as connection:
+            try:
+                connection.execute("BEGIN TRANSACTION")
+                self._create_schema(connection)
+                connection.execute("INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?)",
+                                   [found, datetime.now(UTC).replace(tzinfo=None), digest,
+                                    name, text])
+                if keep is not None:
+                    _prune_scenarios(connection, keep)
+                connection.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    connection.execute("ROLLBACK")
+                raise
+        return found
+
+    def scenario_text(self, scenario_id: str) -> str | None:
+        """A kept scenario's text by id, or None when the store does not hold it."""
+        rows = self._scenario_rows("SELECT text FROM scenarios WHERE id = ?", [scenario_id])
+        return str(rows[0][0]) if rows else None
+
+    def scenario_ids(self) -> list[str]:
+        """The ids of the kept scenarios, oldest first."""
+        return [str(row[0]) for row in self._scenario_rows(
+            "SELECT id FROM scenarios ORDER BY created, id", [])]
+
+    def _scenario_rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with self._reading() as connection:
+            if connection is None or not _has_table(connection, "scenarios"):
+                return []  # no store yet, or one of schema version 1 not yet written to
+            return connection.execute(sql, params).fetchall()
 
     # --- reading ----------------------------------------------------------------------
 
@@ -453,6 +558,18 @@ class RunStore:
         return InputError(f"run {run_id!r}: no such run in the run store {self.path}; fix: "
                           "`ceasefire runs list` shows the ids (--store FILE or "
                           f"${ENV_VAR} to look in another store)")
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = connection.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                             "table_schema = 'main' AND table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def _prune_scenarios(connection: duckdb.DuckDBPyConnection, keep: int) -> None:
+    """Remove all but the ``keep`` newest scenarios."""
+    connection.execute("DELETE FROM scenarios WHERE id NOT IN (SELECT id FROM scenarios "
+                       "ORDER BY created DESC, id DESC LIMIT ?)", [keep])
 
 
 def new_run_id() -> str:

@@ -454,7 +454,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if (bad := _check_draws(request.draws)) is not None:
             return bad
         options = {"draws": state.draws(request.scenario, request.draws),
-                   "seed": request.seed, "horizon": request.horizon}
+                   "seed": request.seed, "horizon": request.horizon, "leverage": False}
+        # recorded whole, leverage included: `ceasefire runs rerun` repeats this very run
         return await _run("analyze", request.scenario, options, request.background,
                           dict(options), record_outputs={"no_report": True})
 
@@ -511,15 +512,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return bad
         options = {"draws": state.draws(request.scenario, request.draws),
                    "seed": request.seed, "start": request.start, "top": request.top}
-        return await _run("deals", request.scenario, options, request.background,
-                          dict(options))
+        record = {"draws": options["draws"], "seed": request.seed,
+                  "start_month": request.start, "top": request.top}
+        return await _run("deals", request.scenario, options, request.background, record)
 
     @app.post("/api/forecast", tags=["runs"], responses=_ACCEPTED)
     async def forecast(request: ForecastRequest) -> Response:
         """The stakeholder models (compromise, median, Nash, EUM, SMP) on the scenario."""
         options = {"models": request.models, "dimension": request.dimension}
+        models = list(request.models or [])
+        # the CLI's --model takes one model or all; several are recorded by the engine's name
+        record: dict[str, Any] = ({"model": models[0] if models else "all"}
+                                  if len(models) <= 1 else {"models": models})
         return await _run("forecast", request.scenario, options, request.background,
-                          {"model": request.models or [], "dimension": request.dimension})
+                          {**record, "dimension": request.dimension})
 
     @app.post("/api/negotiate", tags=["runs"], responses=_ACCEPTED)
     async def negotiate(request: NegotiateRequest) -> Response:

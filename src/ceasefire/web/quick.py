@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ceasefire.bargaining.agreement_summary import add_binding, summarise_agreement
+from ceasefire.bargaining.analysis import equilibrium_timing
 from ceasefire.bargaining.equilibrium import Fitted, SolverOptions, fit_game, play
 from ceasefire.bargaining.outcome import Equilibrium
 from ceasefire.errors import InputError
@@ -215,7 +216,7 @@ def _extrapolated(base: Base, variant: Prepared, changes: Mapping[str, Any],
                   levers: Mapping[str, bool]) -> list[dict[str, str]]:
     """The changes the base fit never saw: levers that never varied, values out of range."""
     out = []
-    varying = set(base.fitted.game.flag_levers)
+    varying = set(base.fitted.flag_levers)
     for lever_id in levers:
         if lever_id not in varying:
             out.append({"parameter": f"levers.{lever_id}",
@@ -255,19 +256,15 @@ def _variant_result(base: AnalyzeResult, eq: Equilibrium, scenario: Scenario,
     the refined answer recomputes them.
     """
     months = base.start_months
-    players = list(eq.players)
+    actors = [a.id for a in scenario.actors]
+    scored = equilibrium_timing(variant.compiled, eq)  # months 0..12, as analyze scores them
     timing: dict[str, dict[str, TimingEntry]] = {}
     for n, (pid, proposal) in enumerate(base.proposals.items()):
-        held = [a for a in proposal.acceptance if a in players]
-        required = eq.required[n].astype(bool)
-        series = {}
-        for m, month in enumerate(months[: eq.accept.shape[1]]):
-            accept = eq.accept[n, m].astype(bool)  # [players, draws]
-            everyone = np.all(accept | ~required[:, None], axis=0)
-            series[month] = TimingEntry(
-                acceptance={a: estimate(accept[players.index(a)]) for a in held},
-                p_all_veto_accept=estimate(everyone), gains_by_waiting={})
-        timing[pid] = series
+        held = [a for a in proposal.acceptance if a in eq.players]
+        timing[pid] = {month: TimingEntry(
+            acceptance={a: estimate(values.accept[n, actors.index(a)]) for a in held},
+            p_all_veto_accept=estimate(values.all_accept[n]), gains_by_waiting={})
+            for month, values in zip(months, scored, strict=False)}
     timing = add_binding(timing, eq, scenario)
     proposals = {}
     for pid, proposal in base.proposals.items():

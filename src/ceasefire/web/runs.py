@@ -2,7 +2,8 @@
 
 Kept apart from the other routes: the store is optional (DuckDB, imported when a store
 is opened) and its file is the operator's choice (``Settings.run_store``, the CLI's
-``--store``), never a request's. The web app does not write runs to the store yet.
+``--store``), never a request's. The app records its full runs there
+(:mod:`ceasefire.web.storage`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ kept in this server's memory only.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -31,7 +30,6 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 """A scenario id: lower-case letters, digits and hyphens; nothing a path could hide in."""
 MAX_SCENARIO_CHARS = 500_000
 """Characters of an uploaded scenario's text (the body limit bounds it too)."""
-UPLOAD_PREFIX = "upload-"
 
 
 class NotFound(InputError):
@@ -122,12 +120,12 @@ class ScenarioRegistry:
         """
         if self._max == 0:
             raise InputError("this server keeps no uploaded scenario (max_uploads is 0)")
+        from ceasefire.web.storage import upload_id
+
         scenario = validate_text(text)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        scenario_id = UPLOAD_PREFIX + digest[:16]
+        scenario_id = upload_id(text)
         if self._store is not None:
-            self._store.save_upload(scenario_id, text, content_hash=digest,
-                                    name=scenario.name, keep=self._max)
+            scenario_id = self._store.save_upload(text, name=scenario.name, keep=self._max)
         self._remember(scenario_id, scenario, text)
         return scenario_id, scenario
 
@@ -159,16 +157,17 @@ def scenario_summary(scenario_id: str, scenario: Scenario) -> dict[str, Any]:
             "discount_factor": sampled.get(f"actors.{actor.id}.discount_factor"),
             "ratification_threshold": sampled.get(f"actors.{actor.id}.ratification_threshold"),
         })
-    priors = []
+    priors, analyst = [], None
     if scenario.beliefs is not None:
-        priors = [{"id": p.id, "mean_log_m": sampled.get(f"beliefs.priors.{p.id}.mean_log_m")}
-                  for p in scenario.beliefs.priors]
+        priors = [_prior(prior, sampled) for prior in scenario.beliefs.priors]
+        if scenario.beliefs.analyst_points is not None:
+            analyst = _on_points(scenario.beliefs.analyst_points)
     return {
         "id": scenario_id, "name": scenario.name, "as_of": scenario.as_of.isoformat(),
         "description": scenario.description, "horizon_months": scenario.horizon_months,
         "hash": ScenarioMeta.of(scenario).hash,
         "belligerents": list(scenario.belligerents),
-        "actors": actors, "priors": priors,
+        "actors": actors, "priors": priors, "analyst_points": analyst,
         "levers": [{"id": lever.id, "name": lever.name, "factor": lever.factor,
                     "status": lever.status, "probability": lever.probability,
                     "against": lever.against, "start_month": lever.start_month,
@@ -180,6 +179,28 @@ def scenario_summary(scenario_id: str, scenario: Scenario) -> dict[str, Any]:
                     for r in scenario.regions],
         "claims": len(scenario.evidence),
     }
+
+
+def _prior(prior: Any, sampled: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """A party's prior on log m: normal (the range its mean's slider moves in) or on points.
+
+    A prior on points has no ``mean_log_m`` to slide: its points, their probabilities and
+    the mean of log m under them are reported instead.
+    """
+    if prior.points is not None:
+        return {"id": prior.id, "form": "points", "points": _on_points(prior.points)}
+    return {"id": prior.id, "form": "normal",
+            "mean_log_m": sampled.get(f"beliefs.priors.{prior.id}.mean_log_m"),
+            "sd_log_m": _mode(prior.sd_log_m)}
+
+
+def _on_points(points: Any) -> dict[str, Any]:
+    """Points of log m with their probabilities (rescaled to sum to 1) and their mean."""
+    import math
+
+    masses = points.masses()
+    return {"log_m": [float(x) for x in points.log_m], "probability": masses,
+            "mean_log_m": math.fsum(x * p for x, p in zip(points.log_m, masses, strict=True))}
 
 
 def _mode(value: Any) -> float | None:
@@ -217,6 +238,6 @@ def _ranges(scenario: Scenario) -> dict[str, dict[str, float]]:
         put(f"actors.{actor.id}.ratification_threshold",
             getattr(actor, "ratification_threshold", None))
     if scenario.beliefs is not None:
-        for prior in scenario.beliefs.priors:
+        for prior in scenario.beliefs.priors:  # a prior on points has no mean to slide
             put(f"beliefs.priors.{prior.id}.mean_log_m", prior.mean_log_m)
     return out

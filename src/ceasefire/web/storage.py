@@ -3,26 +3,27 @@
 Full runs (analyze, refined what-ifs, deals, forecast, negotiate) are recorded with
 :meth:`~ceasefire.store.RunStore.record`, as the CLI records its runs, so ``GET /api/runs``
 and ``ceasefire runs list`` show them. Uploaded scenarios are kept as text in the same
-DuckDB file (table ``web_uploads``), so a restarted server still knows them; nothing is
-ever written to a path a request names. The store file is the operator's choice
-(``Settings.run_store``; ``None``: ``$CEASEFIRE_STORE`` or the user data folder), resolved
-at each access; ``Settings.use_store = False`` writes nothing.
+DuckDB file (:meth:`~ceasefire.store.RunStore.save_scenario`), so a restarted server
+still knows them; nothing is ever written to a path a request names. The store file is
+the operator's choice (``Settings.run_store``; ``None``: ``$CEASEFIRE_STORE`` or the user
+data folder), resolved at each access; ``Settings.use_store = False`` writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["UPLOADS_TABLE", "WebStore", "builtin_text"]
+if TYPE_CHECKING:
+    from ceasefire.store import RunStore
+
+__all__ = ["UPLOAD_PREFIX", "WebStore", "builtin_text", "upload_id"]
 
 log = logging.getLogger("ceasefire.web")
 
-UPLOADS_TABLE = "web_uploads"
-"""The table of uploaded scenarios: ``(id, created, hash, name, text)``."""
+UPLOAD_PREFIX = "upload-"
+"""An uploaded scenario's id: this, then the id the run store keeps its text under."""
 
 RECORDED = frozenset({"analyze", "whatif", "deals", "forecast", "negotiate"})
 """The job kinds recorded as runs (the CLI commands of the same names)."""
@@ -36,18 +37,24 @@ def builtin_text(name: str) -> str:
         "utf-8")
 
 
+def upload_id(text: str) -> str:
+    """The id of an uploaded text: ``upload-`` and the start of its SHA-256."""
+    from ceasefire.store.store import scenario_id
+
+    return UPLOAD_PREFIX + scenario_id(text)
+
+
 class WebStore:
     """Records the web app's runs and keeps its uploads in one run store file.
 
-    DuckDB lets one connection write at a time; the lock keeps this server's threads in
-    turn (the store itself waits for other processes).
+    The store lets this server's threads take turns at writing (and waits for other
+    processes).
     """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self._lock = threading.Lock()
 
-    def _store(self) -> Any:
+    def _store(self) -> RunStore:
         from ceasefire.store import RunStore
 
         return RunStore(self.path)
@@ -63,59 +70,23 @@ class WebStore:
         run_id = new_run_id()
         if isinstance(document, dict):
             document["run"] = {**(document.get("run") or {}), "id": run_id}
-        with self._lock:
-            self._store().record(command, document, scenario_source=scenario_source,
-                                 scenario_text=scenario_text, options=dict(options),
-                                 outputs=dict(outputs or {}), seconds=seconds, run_id=run_id)
+        self._store().record(command, document, scenario_source=scenario_source,
+                             scenario_text=scenario_text, options=dict(options),
+                             outputs=dict(outputs or {}), seconds=seconds, run_id=run_id)
         return run_id
 
     # --- uploads --------------------------------------------------------------------
-    # The run store has no public API for scenarios yet: these use its connection helpers
-    # (its locking and schema) and a table of their own beside its tables.
 
-    def save_upload(self, scenario_id: str, text: str, *, content_hash: str, name: str,
-                    keep: int) -> None:
-        """Keep an uploaded scenario's text; only the ``keep`` newest stay."""
-        store = self._store()
-        with self._lock, store._connect(write=True) as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                store._create_schema(connection)
-                connection.execute(
-                    f"CREATE TABLE IF NOT EXISTS {UPLOADS_TABLE} (id VARCHAR PRIMARY KEY, "
-                    "created TIMESTAMP NOT NULL, hash VARCHAR, name VARCHAR, "
-                    "text VARCHAR NOT NULL)")
-                connection.execute(
-                    f"INSERT OR REPLACE INTO {UPLOADS_TABLE} VALUES (?, ?, ?, ?, ?)",
-                    [scenario_id, datetime.now(UTC).replace(tzinfo=None), content_hash,
-                     name, text])
-                connection.execute(
-                    f"DELETE FROM {UPLOADS_TABLE} WHERE id NOT IN (SELECT id FROM "
-                    f"{UPLOADS_TABLE} ORDER BY created DESC, id DESC LIMIT ?)", [keep])
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+    def save_upload(self, text: str, *, name: str, keep: int) -> str:
+        """Keep an uploaded scenario's text (only the ``keep`` newest stay); return its id."""
+        return UPLOAD_PREFIX + self._store().save_scenario(text, name=name, keep=keep)
 
     def upload_text(self, scenario_id: str) -> str | None:
         """An uploaded scenario's text, or None when the store does not hold it."""
-        rows = self._select(f"SELECT text FROM {UPLOADS_TABLE} WHERE id = ?", [scenario_id])
-        return str(rows[0][0]) if rows else None
+        if not scenario_id.startswith(UPLOAD_PREFIX):
+            return None
+        return self._store().scenario_text(scenario_id.removeprefix(UPLOAD_PREFIX))
 
     def upload_ids(self) -> list[str]:
         """The ids of the uploads kept, oldest first."""
-        return [str(row[0]) for row in self._select(
-            f"SELECT id FROM {UPLOADS_TABLE} ORDER BY created, id", [])]
-
-    def _select(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        store = self._store()
-        with self._lock, store._reading() as connection:
-            if connection is None:
-                return []
-            found = connection.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                "AND table_name = ?", [UPLOADS_TABLE]).fetchone()
-            if not found or not found[0]:
-                return []
-            return connection.execute(sql, params).fetchall()
-
+        return [UPLOAD_PREFIX + found for found in self._store().scenario_ids()]
