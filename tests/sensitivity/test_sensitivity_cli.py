@@ -36,7 +36,7 @@ def test_tables_and_a_tornado_page(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (("--outputs", "deals"), "allowed: deal, accept, control, regions, all"),
+    (("--outputs", "deals"), "allowed: deal, accept, control, regions, line, all"),
     (("--outputs", "accept.peace.XX"), "names no output"),
     (("--method", "fast"), "allowed: sobol, morris"),
     (("--draws", "48"), "power of two"),

@@ -78,9 +78,22 @@ def analyze_command(
                                "zone, Pareto plot) to the results and the report."),
     deals_draws: int = typer.Option(500, "--deals-draws", min=1, max=ANALYZE_DRAWS_MAX,
                                     help="Draws for the deal space with --deals."),
+    sensitivity: bool = typer.Option(False, "--sensitivity", help="Add what drives the "
+                                     "answer: Morris screening of every uncertain parameter "
+                                     "(docs/sensitivity.md), a tornado chart and an indices "
+                                     "table, on a subset of the draws."),
+    sensitivity_draws: int = typer.Option(250, "--sensitivity-draws", min=20,
+                                          max=ANALYZE_DRAWS_MAX,
+                                          help="Draws (the analysis's first, same seed) the "
+                                               "game is fitted on with --sensitivity."),
+    sensitivity_samples: int = typer.Option(8, "--sensitivity-samples", min=2, max=1024,
+                                            help="Morris trajectories with --sensitivity "
+                                                 "(each plays parameters + 1 forward "
+                                                 "paths)."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
                                 help="Threads for independent runs (the war paths of each "
-                                     "lever, chunks of packages)."),
+                                     "lever, chunks of packages); with --sensitivity, "
+                                     "local processes for its sample (with Dask)."),
     fitting_paths: int = typer.Option(4, "--fitting-paths", min=1, max=64,
                                       help="Fitting paths per draw for the bargaining "
                                            "solver's continuation-value regressions."),
@@ -97,9 +110,12 @@ def analyze_command(
     """
     from ceasefire._memory import keep_freed_memory
     from ceasefire.workflows import DealOptions, analyze
+    from ceasefire.workflows.analyze import sensitivity_options
 
     if not no_report:
         common.check_output(out / "report.html", "--out")
+    screening = (sensitivity_options(fit_draws=min(sensitivity_draws, draws),
+                                     samples=sensitivity_samples) if sensitivity else None)
     recording = common.Recording("analyze", scenario, store=store, no_store=no_store)
     keep_freed_memory()
     console = common.human_console(as_json)
@@ -108,6 +124,7 @@ def analyze_command(
                          decomposition_draws=decomposition_draws, workers=workers,
                          fitting_paths=fitting_paths, candidates=candidates,
                          deals=DealOptions(draws=deals_draws) if deals else None,
+                         sensitivity=screening, sensitivity_workers=_processes(workers),
                          progress=tell)
         if not no_report:
             tell("report", 0.95)
@@ -119,6 +136,13 @@ def analyze_command(
     print_summary(console, result)
     if "report" in result.run:
         console.print(text(f"report: {result.run['report']}"), highlight=False)
+
+
+def _processes(workers: int) -> int | None:
+    """Local processes for the sensitivity's sample: ``workers`` where Dask is installed."""
+    from importlib.util import find_spec
+
+    return workers if workers > 1 and find_spec("distributed") is not None else None
 
 
 def _write_report(result: AnalyzeResult, scenario: str, out: Path) -> Path:
@@ -240,6 +264,8 @@ def print_summary(console: Console, result: AnalyzeResult) -> None:
     if result.line is not None:
         _print_line(console, result.line)
     _print_levers(console, result)
+    if result.sensitivity is not None:
+        _print_sensitivity(console, result)
     nash = result.solutions.get("nash")
     answer = nash.proposal if nash is not None and nash.proposal else "no agreement"
     blocked = f" (blocked by {', '.join(result.blockers)})" if result.blockers else ""
@@ -342,6 +368,29 @@ def _print_levers(console: Console, result: AnalyzeResult) -> None:
                   "the named proposal offered now it moves most; C: continuation value now, "
                   "in the party's war-cost annuities; per-lever effects are not computed "
                   "(time budget)", style="dim", highlight=False)
+
+
+def _print_sensitivity(console: Console, result: AnalyzeResult) -> None:
+    """The parameters that move the headline output most (the report has the rest)."""
+    from ceasefire.report.sensitivity_figures import headline_output
+
+    sens = result.sensitivity
+    if sens is None:
+        return
+    draws = sens.fit.draws
+    subset = (f"the game fitted on the first {draws:,} of {result.draws:,} draws, a subset"
+              if draws < result.draws else f"the game fitted on all {draws:,} draws")
+    name = headline_output(sens)
+    if name is None:
+        common.hanging(console, "what drives the answer: ", f"no output varied over the "
+                       f"sample ({sens.method}, {subset})")
+        return
+    measure = "mu*" if sens.method == "morris" else "ST"
+    lead = ", ".join(f"{path} ({measure} {index.importance:.2g})"
+                     for path, index in sens.ranking(name, 3))
+    common.hanging(console, "what drives the answer: ", f"{sens.outputs[name].label}: "
+                   f"{lead} ({sens.method}, {sens.samples} samples, {subset}; every "
+                   "output in --json and the report)")
 
 
 def _pct(p: Estimate | float | None) -> str:

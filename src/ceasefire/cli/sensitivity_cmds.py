@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
     app.command("sensitivity", help="Which uncertain parameters drive the forecast: Sobol "
                 "first- and total-order indices or Morris screening over every uncertain "
                 "parameter's own range, for P(deal within 12 and 24 months), each party's "
-                "acceptance of each named proposal and control at the horizon."
+                "acceptance of each named proposal, control at the horizon and the line "
+                "question's reservation points."
                 + _EXAMPLE)(sensitivity_command)
 
 
@@ -47,8 +48,8 @@ def sensitivity_command(
                                         "parameters.")] = "sobol",
     outputs: Annotated[list[str] | None, typer.Option(
         "--outputs", help="Outputs to explain (repeatable or comma-separated): deal, "
-        "accept, control, regions, all, an id such as deal-12 or accept.freeze.NO, or a "
-        "glob. Default: deal, accept, control.")] = None,
+        "accept, control, regions, line, all, an id such as deal-12, accept.freeze.NO or "
+        "line.NO, or a glob. Default: deal, accept, control, line.")] = None,
     parameters: Annotated[list[str] | None, typer.Option(
         "--parameters", help="Globs of the parameters to analyse, e.g. 'actors.*' "
         "(repeatable; default: every uncertain parameter; the others stay at their "

@@ -87,6 +87,8 @@ def render_report(result: AnalyzeResult, scenario: Scenario) -> str:
     ]
     if r.line is not None:
         parts.append(("line", "The line question", _line(r, s)))
+    if r.sensitivity is not None:
+        parts.append(("sensitivity", "What drives the answer", _sensitivity(r, s)))
     parts.append(("map", "Map", _map(r, s)))
     for n, (title, body) in enumerate(extra_sections(r, s), start=1):
         # The section and its figure need ids of their own: a figure drawn into the
@@ -542,6 +544,81 @@ def _line(r: AnalyzeResult, s: Scenario) -> str:
                  f"± {2 * zone.se:.1%} of draws. Medians of the reservation lines are over "
                  "the draws where the party accepts some line."),
     ])
+
+
+def _sensitivity(r: AnalyzeResult, s: Scenario) -> str:
+    """Which uncertain parameters move the outputs: a tornado chart and indices tables.
+
+    Says how many draws the analysis of ``analyze --sensitivity`` used and that they are a
+    subset of the report's (docs/sensitivity.md).
+    """
+    from ceasefire.report.sensitivity_figures import (
+        headline_output,
+        indices_rows,
+        leading_parameters,
+        tornado_figure,
+    )
+
+    sens = r.sensitivity
+    draws = sens.fit.draws
+    subset = (f"the first {draws:,} of the report's {r.draws:,} draws, a subset"
+              if draws < r.draws else f"all {draws:,} of the report's draws")
+    refit = (" (fitted again on a wider base, as the parameters left the first fit's range)"
+             if sens.fit.refit else "")
+    if sens.method == "morris":
+        design = (f"Morris screening (Morris 1991): {sens.samples} trajectories, each moving "
+                  "one parameter at a time by half its probability mass")
+        measure = ("mu* is the mean absolute change of the output when one parameter moves "
+                   "one step (in the output's own units: a probability, a share, or x on "
+                   "the line's 0–100 scale); sigma large against mu* means the effect "
+                   "depends on the other parameters; mu is the signed mean")
+    else:
+        design = (f"Sobol' indices (Saltelli 2010): {sens.samples} base samples")
+        measure = ("ST (total order) is the share of the output's variance a parameter "
+                   "takes part in, S1 (first order) the share it explains alone")
+    caption = _caption(
+        f"Which of the scenario's {len(sens.parameters):,} uncertain numbers move the "
+        f"answer, and by how much: {design}, each row played on {sens.replicates} "
+        f"forward path(s) ({sens.evaluations:,} in all) over every parameter's own range. "
+        + ("<b>Computed on a subset of draws:</b> " if draws < r.draws else "")
+        + f"the bargaining game is fitted on {subset} "
+        f"(same seed {r.seed}){refit}, and every row is played by the forward pass on that "
+        "fit, so these figures are rougher than the rest of the report; run "
+        "<code>ceasefire sensitivity</code> for more samples, or a Sobol analysis of the "
+        f"leading parameters. {measure}; ± is the half-width of the "
+        f"{sens.confidence:.0%} confidence interval.")
+    output = headline_output(sens)
+    if output is None:
+        return caption + _caption("No output varied over the sample: no indices.")
+    if sens.method == "morris":
+        columns = [("mu_star", "mu*"), ("mu_star_ci", "±"), ("sigma", "sigma"), ("mu", "mu")]
+    else:
+        columns = [("total", "ST"), ("total_ci", "±"), ("first", "S1"), ("first_ci", "± S1")]
+    rows = [[_esc(row["parameter"])] + [f"{row[key]:.3g}" if key in row else "·"
+                                        for key, _ in columns]
+            for row in indices_rows(sens, output, top=TOP_PARAMETERS)]
+    leading = [[_esc(sens.outputs[name].label), f"{sens.outputs[name].mean:.3g}",
+                "; ".join(f"{_esc(path)} {value:.3g} ± {ci:.2g}" for path, value, ci in top)]
+               for name, top in leading_parameters(sens)]
+    still = [name for name, o in sens.outputs.items() if o.variance <= 0]
+    label = _esc(sens.outputs[output].label)
+    return "\n".join([
+        caption,
+        _figure(tornado_figure(sens, output, top=TOP_PARAMETERS), "fig-sensitivity"),
+        _caption(f"The {len(rows)} parameters that move <i>{label}</i> most:"),
+        _table(["parameter", *(name for _, name in columns)], rows,
+               numeric=range(1, len(columns) + 1)),
+        _caption("Every output that varies over the sample, with its mean over the sample "
+                 "and its three leading parameters ("
+                 + ("mu*" if sens.method == "morris" else "ST") + " ± half-width):"),
+        _table(["output", "mean", "leading parameters"], leading, numeric=(1,)),
+        _caption("No variance over the sample, so no indices: "
+                 + ", ".join(_esc(n) for n in still) + ".") if still else "",
+    ])
+
+
+TOP_PARAMETERS = 15
+"""Parameters in the report's tornado chart and indices table."""
 
 
 def _map(r: AnalyzeResult, s: Scenario) -> str:

@@ -12,10 +12,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ceasefire.results.sensitivity import SensitivityResult
 
-__all__ = ["indices_rows", "tornado_figure", "write_sensitivity_html"]
+__all__ = ["headline_output", "indices_rows", "leading_parameters", "tornado_figure",
+           "write_sensitivity_html"]
 
 TOP = 15
 """Parameters shown per output in the tornado chart."""
+
+HEADLINE = ("deal-12", "deal-24", "accept.*", "line.*", "control", "*")
+"""The output a report's tornado chart shows: the first of these patterns (in order) that
+matches an output with some variance over the sample."""
 
 
 def indices_rows(result: SensitivityResult, output: str, top: int | None = None,
@@ -32,6 +37,34 @@ def indices_rows(result: SensitivityResult, output: str, top: int | None = None,
         row.update({k: v for k, v in index.model_dump().items() if v is not None})
         out.append(row)
     return out
+
+
+def headline_output(result: SensitivityResult) -> str | None:
+    """The output a report charts (``None`` when no output varies over the sample).
+
+    P(deal within 12 months) if it varies, else the first of :data:`HEADLINE` that does;
+    among several matches (the ``accept`` outputs), the one with the most variance.
+    """
+    import fnmatch
+
+    varied = {name: o.variance for name, o in result.outputs.items() if o.variance > 0}
+    for pattern in HEADLINE:
+        matches = [name for name in varied if fnmatch.fnmatchcase(name, pattern)]
+        if matches:
+            return max(matches, key=lambda name: varied[name])
+    return None
+
+
+def leading_parameters(result: SensitivityResult, top: int = 3,
+                       ) -> list[tuple[str, list[tuple[str, float, float]]]]:
+    """Each output that varies over the sample with its ``top`` parameters.
+
+    ``[(output id, [(parameter, importance, importance_ci), ...]), ...]`` in the result's
+    order; the importance is the total order (Sobol) or mu* (Morris).
+    """
+    return [(name, [(path, index.importance, index.importance_ci)
+                    for path, index in result.ranking(name, top)])
+            for name, output in result.outputs.items() if output.variance > 0]
 
 
 def tornado_figure(result: SensitivityResult, output: str, top: int = TOP) -> Any:

@@ -24,6 +24,7 @@ from ceasefire.results.records import (
     Slug,
     Summary,
 )
+from ceasefire.results.sensitivity import SensitivityResult
 from ceasefire.results.stats import difference
 
 if TYPE_CHECKING:
@@ -239,7 +240,8 @@ class AnalyzeResult(Result):
     Each named proposal's acceptance now and for deals signed in each of months 0..12,
     war values, control and gains over the horizon, the bargaining solutions, the line
     question and the leverage decomposition; with ``--deals`` the deal space and, where
-    the scenario has stakeholders, the stakeholder forecast. Distributions over draws are
+    the scenario has stakeholders, the stakeholder forecast; with ``--sensitivity`` what
+    drives the answer. Distributions over draws are
     ``{mean, p10, p50, p90}``; probabilities ``{p, se}``.
     """
 
@@ -275,6 +277,11 @@ class AnalyzeResult(Result):
         "The talks as they unfold on the same forward paths (docs/negotiate.md): a typical "
         "run month by month and the batch figures over every run; None for an analysis "
         "without the solver."))
+    sensitivity: SensitivityResult | None = Field(None, description=(
+        "What drives the answer (`analyze --sensitivity`, docs/sensitivity.md): indices of "
+        "every uncertain parameter for the deal, acceptance, control and line outputs, the "
+        "game fitted on a subset of the analysis's draws (`fit.draws`) on the same seed; "
+        "None without --sensitivity."))
 
     TABLES: ClassVar[dict[str, tuple[str, ...]]] = {
         "acceptance": ("timing", "*proposal", "*month", "acceptance", "*actor"),
@@ -287,6 +294,7 @@ class AnalyzeResult(Result):
         "leverage": ("leverage", "factors", "*factor", "p_all_veto_accept", "*proposal"),
         "agreement_by_month": ("agreement", "by_month", "*month"),
         "agreed_packages": ("agreement", "packages", "*rank"),
+        "sensitivity": ("sensitivity", "outputs", "*output", "indices", "*parameter"),
     }
 
     def to_frame(self, table: str | None = None) -> pd.DataFrame:

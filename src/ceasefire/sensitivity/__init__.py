@@ -3,8 +3,9 @@
 Sobol first- and total-order indices (Saltelli's design) and Morris screening, through
 SALib, over each uncertain parameter's own distribution from the scenario, for the
 outputs that matter: P(deal within 12 and 24 months), each party's acceptance of each
-named proposal now, control at the horizon. Each sample row is played by the bargaining
-game's forward pass on one fit of its continuation values.
+named proposal now, control at the horizon, the line question's reservation points.
+Each sample row is played by the bargaining game's forward pass on one fit of its
+continuation values.
 
 The names below are imported on first use (SALib and scipy load only when a run needs
 them).

@@ -22,7 +22,7 @@ import numpy as np
 from ceasefire.bargaining.equilibrium import Fitted, SolverOptions, fit_game, play
 from ceasefire.dynamics import simulate_war
 from ceasefire.scenario.compile import BLOCK, LOG_M, CompiledScenario
-from ceasefire.sensitivity.outputs import Output, output_values
+from ceasefire.sensitivity.outputs import Output, line_reservations, output_values
 from ceasefire.sensitivity.parameters import HAPPENS, Parameter
 
 __all__ = ["RANGE_TOLERANCE", "Layers", "Task", "build_rows", "concatenate",
@@ -158,7 +158,9 @@ class Task:
         record = any(o.family == "control" for o in self.outputs)
         eq = play(compiled, expected, fitted, record=record)
         fronts = [i for i, r in enumerate(compiled.scenario.regions) if r.front is not None]
-        values = output_values(eq, self.outputs, expected.area_km2, fronts)
+        line = (line_reservations(compiled, expected, eq)
+                if any(o.family == "line" for o in self.outputs) else None)
+        values = output_values(eq, self.outputs, expected.area_km2, fronts, line)
         return values.reshape(self.replicates, n, -1).mean(axis=0)
 
 

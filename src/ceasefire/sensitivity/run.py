@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +30,7 @@ from ceasefire.results.sensitivity import (
 )
 from ceasefire.scenario import Scenario
 from ceasefire.scenario.compile import compile_scenario, resolve_seed
+from ceasefire.sensitivity.outputs import LINE_GRID
 
 __all__ = ["CHANCE", "SensitivityOptions", "sensitivity"]
 
@@ -109,8 +110,9 @@ def check(source: Scenario | str | Path, options: SensitivityOptions) -> tuple[S
 
 def sensitivity(source: Scenario | str | Path, options: SensitivityOptions | None = None, *,
                 rng: int | np.random.Generator | None = None, workers: int | None = None,
-                scheduler: str | None = None,
-                progress: Progress | None = None) -> SensitivityResult:
+                scheduler: str | None = None, progress: Progress | None = None,
+                base: Any = None, candidates: Sequence[Any] | None = None,
+                ) -> SensitivityResult:
     """Sensitivity of the outputs to the scenario's uncertain parameters.
 
     Parameters
@@ -126,6 +128,13 @@ def sensitivity(source: Scenario | str | Path, options: SensitivityOptions | Non
         are the same either way).
     progress
         Optional callback ``(stage, fraction done)``.
+    base
+        The draws to fit the game on (a :class:`ceasefire.workflows.prepare.Prepared` of
+        the same scenario, e.g. the first draws of an analysis on the same seed); default
+        the scenario's first ``options.fit_draws`` draws on ``rng``.
+    candidates
+        The packages the fitted game may offer (e.g. an analysis's own, so that the
+        sample plays the same game); default: the fit searches them.
 
     References
     ----------
@@ -162,9 +171,14 @@ def sensitivity(source: Scenario | str | Path, options: SensitivityOptions | Non
         np.random.SeedSequence(seed, spawn_key=(0x5E45, k)) for k in range(5))
 
     tell("fitting the bargaining game", 0.0)
-    base = prepare(scenario, draws=options.fit_draws, rng=seed)
+    if base is None:
+        base = prepare(scenario, draws=options.fit_draws, rng=seed)
+    elif base.scenario.id != scenario.id:
+        raise InputError(f"base: draws of scenario {base.scenario.id!r}, not of "
+                         f"{scenario.id!r}; fix: fit on the analysed scenario's draws")
     solver = SolverOptions(fitting_paths=options.fitting_paths, candidates=options.candidates)
-    fitted = fit_game(base.compiled, base.expected, solver)
+    fitted = fit_game(base.compiled, base.expected, solver,
+                      candidates=tuple(candidates) if candidates is not None else None)
     clock["fit"] = time.perf_counter()
 
     notes = []
@@ -273,7 +287,8 @@ def _notes(options: SensitivityOptions, outputs: Any, indices: Any) -> list[str]
     constant = [o.id for i, o in enumerate(outputs) if not indices.variance[i] > 0]
     if constant:
         notes.append(f"no variance over the sample, so no indices: {', '.join(constant)}")
-    notes.append("the line question's reservation points are not analysed yet: "
-                 "line_net_surplus recompiles the scenario from its seed, so it cannot see "
-                 "the sampled values")
+    if any(o.family == "line" for o in outputs):
+        notes.append("the line question's reservation points are read on a grid of "
+                     f"{LINE_GRID} lines (steps of {100 / (LINE_GRID - 1):g}); a gainer that "
+                     "accepts no line counts as 100, a loser that concedes none as 0")
     return notes
