@@ -240,9 +240,9 @@ def _result() -> AnalyzeResult:
                         timing=add_binding(base.timing, eq, scenario))
 
 
-def test_schema_version_is_4():
-    assert SCHEMA_VERSION == 4
-    assert _result().to_dict()["schema_version"] == 4
+def test_schema_version_is_5():
+    assert SCHEMA_VERSION == 5
+    assert _result().to_dict()["schema_version"] == 5
 
 
 def test_a_result_with_an_agreement_round_trips_exactly():

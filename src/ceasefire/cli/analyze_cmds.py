@@ -74,6 +74,10 @@ def analyze_command(
                                             max=ANALYZE_DRAWS_MAX,
                                             help="Draws for the leverage decomposition (it "
                                                  "re-solves the equilibrium per factor)."),
+    leverage: bool = typer.Option(True, "--leverage/--no-leverage",
+                                  help="Run the leverage decomposition; --no-leverage leaves "
+                                       "it out (as the web app's analyze does), which saves "
+                                       "one equilibrium per factor."),
     deals: bool = typer.Option(False, "--deals", help="Add the whole deal space (solutions, "
                                "zone, Pareto plot) to the results and the report."),
     deals_draws: int = typer.Option(500, "--deals-draws", min=1, max=ANALYZE_DRAWS_MAX,
@@ -121,7 +125,8 @@ def analyze_command(
     console = common.human_console(as_json)
     with common.progress(console, "analysing") as tell:
         result = analyze(scenario, rng=seed, draws=draws, horizon=horizon,
-                         decomposition_draws=decomposition_draws, workers=workers,
+                         decomposition_draws=decomposition_draws, leverage=leverage,
+                         workers=workers,
                          fitting_paths=fitting_paths, candidates=candidates,
                          deals=DealOptions(draws=deals_draws) if deals else None,
                          sensitivity=screening, sensitivity_workers=_processes(workers),

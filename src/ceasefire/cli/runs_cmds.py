@@ -291,9 +291,10 @@ def rerun_command(
     where = _store(store)
     run = where.get(run_id)
     new = _replay(run, where, no_store=no_store)
-    before, after = comparable(run.result), comparable(new.to_dict())
+    stored = _as_current(run.result)
+    before, after = comparable(stored), comparable(new.to_dict())
     identical = before == after
-    result = diff_documents(run.result, new.to_dict())
+    result = diff_documents(stored, new.to_dict())
     if as_json:
         common.print_json({"run": run.id, "rerun": common.STATE.last_run_id,
                            "identical": identical, "diff": result.to_dict()})
@@ -310,6 +311,23 @@ def rerun_command(
             _print_diff(console, run, _as_record(run, new.to_dict()), result, 25)
     if not identical:
         raise typer.Exit(1)
+
+
+def _as_current(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored result of an older schema version as this version reads and writes it.
+
+    A version-4 document reads as a version-5 one with its optional parts absent, so a
+    rerun is compared figure by figure, not on the version stamp. A current document, or
+    one this version cannot read, is returned as it is.
+    """
+    from ceasefire.results import SCHEMA_VERSION, load_result
+
+    if document.get("schema_version") == SCHEMA_VERSION:
+        return document
+    try:
+        return load_result(document).to_dict()
+    except InputError:
+        return document
 
 
 def _as_record(run: RunRecord, document: dict[str, Any]) -> RunRecord:
@@ -337,7 +355,7 @@ def _replay(run: RunRecord, where: RunStore, *, no_store: bool) -> Any:
     options = {**run.options, **run.outputs}
     if "seed" in options and run.seed is not None:
         options["seed"] = run.seed  # the seed used, also when it was drawn
-    # options the command line cannot give (a web run's leverage: false): the engine's API
+    # options the command line cannot give (a web forecast's models): the engine's API
     engine_only = sorted(set(run.options) - {getattr(p, "name", None) for p in command.params})
     with tempfile.TemporaryDirectory(prefix="ceasefire-rerun-") as folder:
         source = _scenario_argument(run, Path(folder))
@@ -363,20 +381,13 @@ def _replay_engine(run: RunRecord, source: str, engine_only: list[str], where: R
                    no_store: bool) -> None:
     """Run a stored run whose options the command line cannot give through the engine.
 
-    The web app runs ``analyze`` without the leverage decomposition (``leverage: false``)
-    and ``forecast`` on several models: the options are the engine's, by name, and the
-    rerun is recorded as the command line records it.
+    The web app runs ``forecast`` on several models (``models``, where the command line
+    takes one ``--model``): the options are the engine's, by name, and the rerun is
+    recorded as the command line records it. (Its ``analyze`` runs, recorded with
+    ``leverage: false``, go through the command line's ``--no-leverage``.)
     """
-    from ceasefire.bargaining.analysis import AnalysisOptions
-
     options = {name: value for name, value in run.options.items() if name != "seed"}
-    seed = run.seed if run.seed is not None else run.options.get("seed")
-    if run.command == "analyze" and set(options) <= set(AnalysisOptions.model_fields):
-        from ceasefire.workflows import analyze
-
-        def work() -> Any:
-            return analyze(source, rng=seed, **options)
-    elif run.command == "forecast" and set(options) <= {"models", "dimension"}:
+    if run.command == "forecast" and set(options) <= {"models", "dimension"}:
         from ceasefire.workflows import stakeholder_forecast
 
         def work() -> Any:

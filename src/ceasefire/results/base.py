@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from pydantic import Field, PrivateAttr, ValidationError
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from ceasefire import __version__
 from ceasefire.errors import InputError
@@ -30,10 +30,20 @@ if TYPE_CHECKING:
 
     from ceasefire.scenario import Scenario
 
-__all__ = ["SCHEMA_VERSION", "Result", "ScenarioMeta", "content_hash", "rows"]
+__all__ = ["OLDEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Result", "ScenarioMeta", "content_hash",
+           "rows"]
 
-SCHEMA_VERSION = 4
-"""Bumped whenever the shape of a result document changes (DESIGN.md section 9.20)."""
+SCHEMA_VERSION = 5
+"""Bumped whenever the shape of a result document changes (DESIGN.md section 9.20).
+
+5: ``analyze`` gained the optional ``negotiation`` and ``sensitivity`` parts (and
+``agreement.narrow``); the kinds ``negotiate``, ``sweep`` and ``sensitivity`` appeared."""
+
+OLDEST_SCHEMA_VERSION = 4
+"""The oldest result documents this version reads (a run store keeps them).
+
+Version 4 has version 5's shape less its optional parts, which read as absent (None); a
+document read is a version-5 result, and writes itself as one."""
 
 _REPR_LIMIT = 1000
 
@@ -77,6 +87,15 @@ class Result(Record):
     """Table name -> path into the document; ``*name`` iterates a map, naming the column."""
 
     _per_draw: Any = PrivateAttr(default=None)
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _read_older(cls, value: Any) -> Any:
+        """An older version this one reads becomes the current one (its shape is a subset)."""
+        if (isinstance(value, int) and not isinstance(value, bool)
+                and OLDEST_SCHEMA_VERSION <= value < SCHEMA_VERSION):
+            return SCHEMA_VERSION
+        return value
 
     # --- JSON -------------------------------------------------------------------------
 
@@ -234,4 +253,5 @@ def _describe(error: ValidationError, what: str, limit: int = 5) -> str:
     lines = [f"{'.'.join(map(str, p['loc'])) or '(top)'}: {p['msg']}" for p in problems[:limit]]
     more = f"; and {len(problems) - limit} more" if len(problems) > limit else ""
     return (f"not a valid {what} document: " + "; ".join(lines) + more
-            + " (hint: it must be the --json output of the same ceasefire version)")
+            + " (hint: it must be the --json output of a ceasefire version that writes "
+            f"schema_version {OLDEST_SCHEMA_VERSION} to {SCHEMA_VERSION})")

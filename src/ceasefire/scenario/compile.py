@@ -23,7 +23,7 @@ from ceasefire.scenario.model import Economy, Forces, Opinion, Scenario
 from ceasefire.scenario.values import DIST_TYPES, point_value, sample_value, support
 
 __all__ = ["BLOCK", "LOG_M", "CompiledScenario", "PointBeliefs", "compile_scenario",
-           "optional_parameters", "point_beliefs", "resolve_seed", "stream"]
+           "log_m_on_points", "optional_parameters", "point_beliefs", "resolve_seed", "stream"]
 
 BLOCK = 4096
 """Draws per canonical block of random numbers."""
@@ -262,7 +262,7 @@ def compile_scenario(
         active[lever.id] = uniform < np.broadcast_to(params.get(key, 1.0), (draws,))
     params = {k: v for k, v in params.items() if not k.endswith(".uniform")}
     if scenario.beliefs is not None and scenario.beliefs.analyst_points is not None:
-        params[LOG_M] = _log_m_on_points(params.pop(_LOG_M_UNIFORM),
+        params[LOG_M] = log_m_on_points(params.pop(_LOG_M_UNIFORM),
                                          point_beliefs(scenario))
     elif scenario.beliefs is not None:
         params[LOG_M] = _log_m(params.pop(_LOG_M_NORMAL),
@@ -401,7 +401,7 @@ def point_beliefs(scenario: Scenario) -> PointBeliefs | None:
                         given=tuple(p.id for p in beliefs.priors))
 
 
-def _log_m_on_points(uniform: np.ndarray, beliefs: PointBeliefs) -> np.ndarray:
+def log_m_on_points(uniform: np.ndarray, beliefs: PointBeliefs) -> np.ndarray:
     """The true ``log m`` of each draw, from the analyst's points, by inversion.
 
     ``points[k]`` with ``k`` the first index whose cumulative probability exceeds the

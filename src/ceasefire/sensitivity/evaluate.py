@@ -193,7 +193,10 @@ def build_rows(template: CompiledScenario, uncertain: Sequence[Parameter],
     params: dict[str, Any] = {}
     for path, value in template.params.items():
         params[path] = value if np.ndim(value) == 0 else values[path]
-    if LOG_M in params:  # the standard normal quantile becomes log m (MODELS.md 2.4)
+    strength = next((p for p in uncertain if p.path == LOG_M), None)
+    if LOG_M in params and strength is not None and strength.distribution is None:
+        # normal beliefs: the standard normal quantile becomes log m (MODELS.md 2.4); on
+        # points the quantile is already the analyst's point of log m
         spread = np.broadcast_to(params["beliefs.analyst_sd_log_m"], (n,))
         params[LOG_M] = spread * values[LOG_M] - spread**2 / 2
     active = {}

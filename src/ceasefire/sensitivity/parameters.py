@@ -5,8 +5,11 @@ those of :class:`~ceasefire.scenario.compile.CompiledScenario`), and so are two 
 uncertainty the compiler draws per draw without a number in the file: whether each lever
 with a probability below one happens (``levers.ID.happens``), and the attacker's true
 strength ``beliefs.log_m`` (MODELS.md 2.4). A sensitivity design gives each parameter a
-quantile u in (0, 1); :meth:`Parameter.value` is the inverse of its distribution function,
-so the indices are those of the scenario's own distributions.
+quantile u in (0, 1); :meth:`Parameter.quantile` is the inverse of its distribution
+function, so the indices are those of the scenario's own distributions. The attacker's
+strength is a standard normal quantile (scaled per row by the analyst's spread) when the
+analyst's belief is normal, and ``log m`` itself, by the compiler's inversion over the
+analyst's points, when it is on points.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from ceasefire.errors import InputError
-from ceasefire.scenario.compile import LOG_M, CompiledScenario
+from ceasefire.scenario.compile import (
+    LOG_M,
+    CompiledScenario,
+    PointBeliefs,
+    log_m_on_points,
+    point_beliefs,
+)
 from ceasefire.scenario.values import (
     DIST_TYPES,
     Lognormal,
@@ -59,6 +68,9 @@ class Parameter:
         d = self.distribution
         if self.kind == HAPPENS:
             return "happens with the lever's probability"
+        if self.kind == "strength" and isinstance(d, PointBeliefs):
+            return "log m on points " + ", ".join(
+                f"{x:g} (p {q:g})" for x, q in zip(d.points, d.analyst, strict=True))
         if self.kind == "strength":
             return "normal(-s^2/2, s), s the analyst's spread of log m"
         if isinstance(d, Triangular):
@@ -74,7 +86,12 @@ class Parameter:
         return repr(d)  # pragma: no cover - every kind is listed above
 
     def range(self) -> tuple[float, float]:
-        """The values at quantiles 0.001 and 0.999 (the lever's 0 and 1 for ``happens``)."""
+        """The values at quantiles 0.001 and 0.999 (the lever's 0 and 1 for ``happens``).
+
+        For ``strength`` on normal beliefs these are standard normal quantiles (the
+        spread may differ by row); on points, the lowest and highest points of ``log m``
+        that the analyst's probabilities reach there.
+        """
         if self.kind == HAPPENS:
             return 0.0, 1.0
         low, high = self.quantile(np.array([0.001, 0.999]))
@@ -83,7 +100,9 @@ class Parameter:
     def quantile(self, u: np.ndarray) -> np.ndarray:
         """The inverse distribution function at ``u`` ``[rows]``.
 
-        For ``happens`` the quantile itself, for ``strength`` the standard normal quantile.
+        For ``happens`` the quantile itself, for ``strength`` the standard normal quantile
+        (normal beliefs) or the analyst's point of ``log m`` (beliefs on points: the first
+        point whose cumulative probability exceeds ``u``, the rule the compiler draws by).
         """
         from scipy.special import betaincinv, ndtri
 
@@ -91,6 +110,8 @@ class Parameter:
         d = self.distribution
         if self.kind == HAPPENS:
             return u
+        if self.kind == "strength" and isinstance(d, PointBeliefs):
+            return log_m_on_points(u, d)
         if self.kind == "strength":
             return ndtri(u)
         if isinstance(d, Triangular):
@@ -114,11 +135,14 @@ class Parameter:
     def central(self) -> float:
         """The value a parameter left out of the analysis takes.
 
-        The file's central value (mode, mean or median); 0.5 for ``happens``, 0 for
-        ``strength``.
+        The file's central value (mode, mean or median); 0.5 for ``happens``; for
+        ``strength`` the median, 0 (normal beliefs, a standard normal quantile) or the
+        analyst's median point of ``log m`` (beliefs on points).
         """
         if self.kind == HAPPENS:
             return 0.5
+        if self.kind == "strength" and isinstance(self.distribution, PointBeliefs):
+            return float(self.quantile(np.array([0.5]))[0])
         if self.kind == "strength":
             return 0.0
         return point_value(self.distribution)
@@ -152,7 +176,7 @@ def uncertain_parameters(compiled: CompiledScenario) -> tuple[Parameter, ...]:
         if np.ndim(value) == 0:
             continue
         if path == LOG_M:
-            out.append(Parameter(path=path, kind="strength"))
+            out.append(Parameter(path=path, kind="strength", distribution=point_beliefs(s)))
         else:
             out.append(Parameter(path=path, kind="value", distribution=_node(s, path)))
     for lever in s.levers:
