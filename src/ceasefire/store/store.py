@@ -382,20 +382,13 @@ class RunStore:
             "version": str(document.get("ceasefire_version", "")), "seconds": float(seconds),
             "result": _json(document),
         }
-        with self._connect(write=True) as connection:
-            try:
-                connection.execute("BEGIN TRANSACTION")
-                self._create_schema(connection)
-                connection.execute(
-                    f"INSERT INTO runs ({', '.join(row)}) VALUES "
-                    f"({', '.join('?' for _ in row)})", list(row.values()))
-                for name, records in tables.items():
-                    _insert_table(connection, row["kind"], name, run_id, records)
-                connection.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    connection.execute("ROLLBACK")
-                raise
+        with self._connect(write=True) as connection, _transaction(connection):
+            self._create_schema(connection)
+            connection.execute(
+                f"INSERT INTO runs ({', '.join(row)}) VALUES "
+                f"({', '.join('?' for _ in row)})", list(row.values()))
+            for name, records in tables.items():
+                _insert_table(connection, row["kind"], name, run_id, records)
         return run_id
 
     def delete(self, run_ids: Sequence[str]) -> list[str]:
@@ -404,19 +397,13 @@ class RunStore:
             if not self._schema_version(connection):
                 raise self._unknown(run_ids[0] if run_ids else "")
             ids = [self._resolve(connection, run_id) for run_id in run_ids]
-            connection.execute("BEGIN TRANSACTION")
-            try:
+            with _transaction(connection):
                 for (table,) in connection.execute(
                         "SELECT DISTINCT table_name FROM result_tables").fetchall():
                     connection.execute(f'DELETE FROM "{table}" WHERE run_id IN '
                                        f"(SELECT unnest(?::VARCHAR[]))", [ids])
                 connection.execute("DELETE FROM runs WHERE id IN (SELECT unnest(?::VARCHAR[]))",
                                    [ids])
-                connection.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    connection.execute("ROLLBACK")
-                raise
         return ids
 
     # --- scenario texts ---------------------------------------------------------------
@@ -432,20 +419,13 @@ class RunStore:
             raise InputError(f"keep: got {keep}; allowed: at least 1 (or None: keep all)")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         found = digest[:SCENARIO_ID_DIGITS]
-        with self._connect(write=True) as connection:
-            try:
-                connection.execute("BEGIN TRANSACTION")
-                self._create_schema(connection)
-                connection.execute("INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?)",
-                                   [found, datetime.now(UTC).replace(tzinfo=None), digest,
-                                    name, text])
-                if keep is not None:
-                    _prune_scenarios(connection, keep)
-                connection.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    connection.execute("ROLLBACK")
-                raise
+        with self._connect(write=True) as connection, _transaction(connection):
+            self._create_schema(connection)
+            connection.execute("INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?)",
+                               [found, datetime.now(UTC).replace(tzinfo=None), digest,
+                                name, text])
+            if keep is not None:
+                _prune_scenarios(connection, keep)
         return found
 
     def scenario_text(self, scenario_id: str) -> str | None:
@@ -564,6 +544,22 @@ def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
     row = connection.execute("SELECT count(*) FROM information_schema.tables WHERE "
                              "table_schema = 'main' AND table_name = ?", [name]).fetchone()
     return bool(row and row[0])
+
+
+@contextlib.contextmanager
+def _transaction(connection: Any) -> Iterator[None]:
+    """One transaction, committed when the block ends.
+
+    Any exception (a signal's included) rolls it back, so no partial write is ever seen.
+    """
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            connection.execute("ROLLBACK")
+        raise
 
 
 def _prune_scenarios(connection: duckdb.DuckDBPyConnection, keep: int) -> None:
