@@ -248,8 +248,10 @@ def _leverage(a: Analysis, actors: list[str]) -> Leverage:
              "equilibrium re-solved with them minus without them, on the first draws with "
              "the same seed (common random numbers); probabilities as differences with "
              "their paired standard errors, continuation values now in each party's "
-             "war-cost annuities. Factors only: re-solving for each of the "
-             f"{levers} levers in turn does not fit the time budget",
+             "war-cost annuities. The standard errors do not include the noise of "
+             "each variant's own fit of the continuation values, which can exceed "
+             "them several times (docs/model.md, section 7). Factors only: re-solving "
+             f"for each of the {levers} levers in turn does not fit the time budget",
         factors={f: effect(f, e) for f, e in lev["factors"].items()})
 
 
