@@ -164,7 +164,7 @@ def test_every_full_run_through_the_api_is_listed_in_the_run_store(make_client, 
 
 
 def dump_text(name):
-    from ceasefire.web.storage import builtin_text
+    from ceasefire.scenario import builtin_text
 
     return builtin_text(name)
 

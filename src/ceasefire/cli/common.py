@@ -365,13 +365,10 @@ def scenario_text(source: str) -> str | None:
 
     ``None`` when it is neither (the input was not a file, or not text).
     """
-    from importlib import resources
-
-    from ceasefire.scenario import builtin_names
+    from ceasefire.scenario import builtin_names, builtin_text
 
     if source in builtin_names():
-        return resources.files("ceasefire.scenario.builtin").joinpath(
-            f"{source}.yaml").read_text("utf-8")
+        return builtin_text(source)
     try:
         return Path(source).read_text("utf-8")
     except (OSError, UnicodeDecodeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ceasefire.scenario.loading import (
     builtin_names,
+    builtin_text,
     dump_scenario,
     load_scenario,
     read_scenario_text,
@@ -16,6 +17,7 @@ from ceasefire.scenario.values import point_value, sample_value
 __all__ = [
     "Scenario",
     "builtin_names",
+    "builtin_text",
     "dump_scenario",
     "load_scenario",
     "point_value",

@@ -23,6 +23,7 @@ from ceasefire.scenario.model import Scenario
 
 __all__ = [
     "builtin_names",
+    "builtin_text",
     "dump_scenario",
     "load_scenario",
     "read_scenario_text",
@@ -73,6 +74,11 @@ def builtin_names() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
+def builtin_text(name: str) -> str:
+    """The YAML text of the built-in scenario ``name`` (one of :func:`builtin_names`)."""
+    return resources.files(_BUILTIN_PACKAGE).joinpath(f"{name}.yaml").read_text("utf-8")
+
+
 def load_scenario(source: str | os.PathLike[str] | Scenario) -> Scenario:
     """Load a scenario: a built-in name (``alaska-2025``), a YAML file, or a Scenario.
 
@@ -87,8 +93,8 @@ def load_scenario(source: str | os.PathLike[str] | Scenario) -> Scenario:
         return source
     text = str(source)
     if text in builtin_names():
-        content = resources.files(_BUILTIN_PACKAGE).joinpath(f"{text}.yaml").read_text("utf-8")
-        return read_scenario_text(content, file=f"{text} (built-in)", strict_evidence=True)
+        return read_scenario_text(builtin_text(text), file=f"{text} (built-in)",
+                                  strict_evidence=True)
     path = Path(source)
     if not path.is_file():
         known = ", ".join(builtin_names())

@@ -31,7 +31,7 @@ from ceasefire.errors import InputError
 from ceasefire.results import AnalyzeResult, ScenarioMeta
 from ceasefire.results.analyze import TimingEntry, Window
 from ceasefire.results.records import Estimate
-from ceasefire.results.stats import difference, estimate
+from ceasefire.results.stats import difference, estimate, summary
 from ceasefire.scenario import Scenario
 from ceasefire.scenario.edit import with_values
 from ceasefire.workflows import Prepared, analyze, prepare
@@ -291,11 +291,8 @@ def _control_now(base: AnalyzeResult, variant: Prepared) -> dict[str, Any]:
         for b, actor in enumerate(belligerents):
             series = dict(by_actor.get(actor, {}))
             if month in series:
-                shares = np.clip(now[k, b], 0.0, 1.0)
-                p10, p50, p90 = np.quantile(shares, [0.1, 0.5, 0.9])
-                series[month] = series[month].model_copy(update={
-                    "mean": float(shares.mean()), "p10": float(p10), "p50": float(p50),
-                    "p90": float(p90)})
+                shares = summary(np.clip(now[k, b], 0.0, 1.0))
+                series[month] = series[month].model_copy(update=shares.model_dump())
             by_actor[actor] = series
         out[region.id] = by_actor
     return out

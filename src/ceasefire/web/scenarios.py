@@ -18,7 +18,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ceasefire.errors import InputError
-from ceasefire.scenario import Scenario, builtin_names, load_scenario, read_scenario_text
+from ceasefire.scenario import (
+    Scenario,
+    builtin_names,
+    builtin_text,
+    load_scenario,
+    read_scenario_text,
+)
 
 if TYPE_CHECKING:
     from ceasefire.web.storage import WebStore
@@ -70,8 +76,6 @@ class ScenarioRegistry:
 
     def text(self, scenario_id: str) -> str | None:
         """The text of a scenario: a built-in's YAML or the text uploaded."""
-        from ceasefire.web.storage import builtin_text
-
         if scenario_id in builtin_names():
             return builtin_text(scenario_id)
         self.get(scenario_id)  # loads it from the store (or raises)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ceasefire.store import RunStore
 
-__all__ = ["UPLOAD_PREFIX", "WebStore", "builtin_text", "upload_id"]
+__all__ = ["UPLOAD_PREFIX", "WebStore", "upload_id"]
 
 log = logging.getLogger("ceasefire.web")
 
@@ -27,14 +27,6 @@ UPLOAD_PREFIX = "upload-"
 
 RECORDED = frozenset({"analyze", "whatif", "deals", "forecast", "negotiate"})
 """The job kinds recorded as runs (the CLI commands of the same names)."""
-
-
-def builtin_text(name: str) -> str:
-    """The YAML text of a built-in scenario (what the CLI records for it)."""
-    from importlib import resources
-
-    return resources.files("ceasefire.scenario.builtin").joinpath(f"{name}.yaml").read_text(
-        "utf-8")
 
 
 def upload_id(text: str) -> str:
