@@ -244,8 +244,8 @@ def plain_path(pb: PlainBoard, game: _Game, at: _Setting, coef: list[list[float]
     predicted = [sum(zf * cf for zf, cf in zip(z, coef[j], strict=True)) for j in range(J)]
     threatened = [0.0] * J
     for (lever, target), (_, f, slope) in zip(game.threats, slopes, strict=True):
-        threatened[target] += (delta[target] * annuity[target] * slope * (1.0 - x[f])
-                               * threat_p[lever])
+        threatened[target] += min(0.0, delta[target] * annuity[target] * slope * (1.0 - x[f])
+                                  * threat_p[lever])
 
     # what each moving option leaves, and its change to each player's territory value
     after: dict[int, list[list[float]]] = {}
@@ -347,8 +347,7 @@ def plain_offers(pb: PlainBoard, game: _Game, at: _Setting, fitted: Fit, t: int,
     coef = [fitted.coef[w[j], :, j].tolist() for j in range(J)]
     mean, scale = fitted.mean.tolist(), fitted.scale.tolist()
     slopes = [(target, at.track.flag_features[lever],
-               float(fitted.coef[w[target], at.track.flag_features[lever], target]
-                     / fitted.scale[at.track.flag_features[lever]]))
+               float(fitted.slope(w[target], at.track.flag_features[lever])[target]))
               for lever, target in game.threats]
     return [plain_path(pb, game, at, coef, mean, scale, slopes, t, int(n)) for n in paths]
 

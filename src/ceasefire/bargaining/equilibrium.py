@@ -68,6 +68,9 @@ WEIGHT_CAP = 3.0
 """Largest importance weight p_i / q (MODELS.md 2.4)."""
 THREAT_WINDOW = 36
 """Fitting paths switch a conditional lever on at a month drawn from the first this many."""
+THREAT_SMOOTHING = 12
+"""A threat's effect in month t is the mean of its flag's fitted coefficients over months
+t to t + THREAT_SMOOTHING - 1 (see :func:`_smoothed`)."""
 FULL_MONTHS = 12
 """Months past the reported ones for which every fitting path enters the regressions."""
 START_MONTHS = 13
@@ -192,8 +195,14 @@ def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions
 def fit_game(compiled: CompiledScenario, expected: WarPaths,
              options: SolverOptions | None = None, *,
              candidates: Sequence[Candidate] | None = None,
-             progress: Progress | None = None) -> Fitted:
-    """The candidates and the backward induction of :func:`solve`, without the forward pass."""
+             progress: Progress | None = None, replicate: int = 0) -> Fitted:
+    """The candidates and the backward induction of :func:`solve`, without the forward pass.
+
+    ``replicate`` k > 0 fits the same game again on fitting paths from an independent
+    random stream (the draws, the forward paths and, given ``candidates``, the candidates
+    stay the same): the spread of the answers across replicates is the fit's own Monte
+    Carlo error (docs/model.md 5.5, "Fit noise").
+    """
     options = options or SolverOptions()
     tell = progress or (lambda stage, done: None)
     s = compiled.scenario
@@ -215,7 +224,7 @@ def fit_game(compiled: CompiledScenario, expected: WarPaths,
         np.stack([compiled.get(f"actors.{p}.discount_factor") for p in game.players])),
         keep + 1)  # T past the reporting window
     tell("fitting paths", 0.0)
-    fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell)
+    fits = _backward(compiled, expected, game, terms, horizon, keep, options, tell, replicate)
     tell("forward pass", 0.8)
     return Fitted(game=game, candidates=candidates, named=len(named), fits=tuple(fits),
                   horizon=horizon, options=options, compiled=compiled)
@@ -497,7 +506,7 @@ class _Weights:
 
 
 def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
-             terms: list[dict[str, str]], copies: int,
+             terms: list[dict[str, str]], copies: int, replicate: int,
              ) -> tuple[CompiledScenario, np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
     """The fitting paths' draws: every outer draw ``copies`` times (copy 0 first).
 
@@ -506,15 +515,19 @@ def _fitting(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     from the mixture q, and the mixture's components (means and sds ``[C, N]``, or
     masses and points ``[C, N, K]`` for beliefs on points: see :func:`_mixture`).
     """
-    root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E,))
+    root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E,) + (
+        (0xF17, replicate) if replicate else ()))
     rng = np.random.default_rng(root.spawn(1)[0])
     fitting = compiled.tiled(copies, root.spawn(2)[1])
     n, total = compiled.draws, fitting.draws
     log_m, mean, sd = _mixture(compiled, copies, rng)
     starts = {}
-    for lever, _ in game.threats:  # half never, half from a month of the first three years
-        on = rng.random(total) < 0.5
-        starts[lever] = np.where(on, rng.integers(0, THREAT_WINDOW, total), NEVER)
+    for lever, _ in game.threats:
+        # half never; a quarter from month 0, so that the first months' regressions see
+        # the lever on; a quarter from a month of the first three years
+        on, first = rng.random(total) < 0.5, rng.random(total) < 0.5
+        start = np.where(first, 0, rng.integers(0, THREAT_WINDOW, total))
+        starts[lever] = np.where(on, start, NEVER)
     fitting = fitting.with_lever_start(starts)
     # a quarter of the paths start from the control of a candidate (MODELS.md 2.2)
     moved = rng.random(total) < 0.25
@@ -696,6 +709,9 @@ def _month(game: _Game, at: _Setting, fitted: Fit | None, t: int,
             off = 1.0 - state.features[:, f]
             jumps[lever] = (board.discount * at.annuity * fitted.slope(weighting, f)[:, None]
                             * off * at.threat_p[lever])
+            # a threat does not raise the value of the party it is made against
+            target = jumps[lever][dict(game.threats)[lever]]
+            np.minimum(target, 0.0, out=target)
     return _Month(values=values, gain=values.gain(), predicted=predicted, jumps=jumps,
                   required=board.required)
 
@@ -807,7 +823,7 @@ def _setting(expected: WarPaths, game: _Game, terms: list[dict[str, str]],
 
 def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
               terms: list[dict[str, str]], horizon: int, keep: int, options: SolverOptions,
-              tell: Progress) -> list[Fit]:
+              tell: Progress, replicate: int) -> list[Fit]:
     """Backward induction from T by least-squares Monte Carlo; the fits of months < keep.
 
     Every fitting path is used for the months a decision can be reported on and a year
@@ -815,7 +831,7 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     one path per outer draw (copy 0, the same paths up to then) carries the regressions.
     """
     copies, n = options.fitting_paths, compiled.draws
-    fitting, log_m, (mean, sd) = _fitting(compiled, expected, game, terms, copies)
+    fitting, log_m, (mean, sd) = _fitting(compiled, expected, game, terms, copies, replicate)
     full = min(keep + FULL_MONTHS, horizon - 1) if copies > 1 else 0
     long = fitting.subset(n) if copies > 1 else fitting
     long = long.with_months(horizon + 1)
@@ -823,24 +839,30 @@ def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
     paths = simulate_war(long, noise=True, log_m=first)
     at = _setting(expected, game, terms, long, paths, 1, options.squares)
     fits: list[Fit] = [None] * keep  # type: ignore[list-item]
+    threat_slopes: dict[int, list[np.ndarray]] = {}
     value = _settle(_month(game, at, None, horizon, game.weighting), at.board.belligerents)
     weights = _Weights(first, mean[:, :n], sd[:, :n], paths)
-    value, fitted = _induct(game, at, value, horizon, full, weights, fits, tell)
+    value, fitted = _induct(game, at, value, horizon, full, weights, fits, threat_slopes,
+                            tell)
     if copies > 1:  # every path from month `full` down
         short = fitting.with_months(full + 1)
         paths = simulate_war(short, noise=True, log_m=log_m)
         at = _setting(expected, game, terms, short, paths, copies, options.squares)
         m = _month(game, at, fitted, full, game.weighting)
         value = _expected(m, game, m.values.war)
-        _induct(game, at, value, full, 0, _Weights(log_m, mean, sd, paths), fits, tell)
+        _induct(game, at, value, full, 0, _Weights(log_m, mean, sd, paths), fits,
+                threat_slopes, tell)
     return fits
 
 
 def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
-            weights: _Weights, fits: list[Fit], tell: Progress) -> tuple[np.ndarray, Fit]:
+            weights: _Weights, fits: list[Fit], threat_slopes: dict[int, list[np.ndarray]],
+            tell: Progress) -> tuple[np.ndarray, Fit]:
     """Months ``last - 1`` down to ``first``: fit C(t) on G(t + 1), then decide at t.
 
     ``value`` is G - b at month ``last``; returns G - b at ``first`` and its fit.
+    ``threat_slopes`` keeps the threats' raw flag coefficients of the months after
+    (:func:`_smoothed`).
     """
     board, track = at.board, at.track
     control = track.paths.control
@@ -855,6 +877,8 @@ def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
         now = base(t)
         target = (value + after - now) / at.annuity
         fitted = fit(track.features[t], target.T, weights.at(t))
+        fitted = _smoothed(fitted, [track.flag_features[lever] for lever, _ in game.threats],
+                           threat_slopes)
         realised = board.discount * at.annuity * target
         value = _expected(_month(game, at, fitted, t, game.weighting), game, realised)
         after = now
@@ -863,6 +887,32 @@ def _induct(game: _Game, at: _Setting, value: np.ndarray, last: int, first: int,
         if t % 24 == 0:
             tell("backward induction", 0.8 * (1 - t / max(last, 1)))
     return value, fitted
+
+
+def _smoothed(fitted: Fit, columns: Sequence[int], history: dict[int, list[np.ndarray]],
+              ) -> Fit:
+    r"""Month t's fit with each threat's effect pooled over the months that follow.
+
+    A threat's effect on the continuation values, :math:`\hat C(\text{on}) - \hat C(\text{off})`
+    (MODELS.md 2.6), is the coefficient of its flag. In the first months only the fitting
+    paths on which the lever started early have the flag on, so one month's coefficient
+    is estimated on few paths, and its error is common to every path: it moves every
+    mediator's offer and every refusal's value together, and is carried back month after
+    month. The coefficient used in month t is therefore the mean of the fitted ones of
+    months t to t + ``THREAT_SMOOTHING`` - 1 (a moving average, the simplest kernel
+    smoother; Hastie, Tibshirani & Friedman 2009, ch. 6), which assumes that the effect
+    changes slowly from month to month. ``history`` holds the raw coefficients of the
+    months after t, most recent first.
+
+    Hastie, T., Tibshirani, R. & Friedman, J. (2009) *The Elements of Statistical
+    Learning*, 2nd ed. Springer, ch. 6.
+    """
+    for f in columns:
+        raw = history.setdefault(f, [])
+        raw.insert(0, fitted.coef[:, f] / fitted.scale[f])
+        del raw[THREAT_SMOOTHING:]
+        fitted = fitted.with_slope(f, np.mean(raw, axis=0))
+    return fitted
 
 
 # --- the forward pass ----------------------------------------------------------------------------

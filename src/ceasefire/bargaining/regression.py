@@ -14,7 +14,7 @@ least-squares approach. *Review of Financial Studies* 14(1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,6 +36,7 @@ class Fit:
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
+    slopes: dict[int, np.ndarray] = field(default_factory=dict)
 
     def standardise(self, features: np.ndarray) -> np.ndarray:
         """``[rows, F]`` raw features to the regression's standardised ones."""
@@ -54,11 +55,20 @@ class Fit:
 
     def slope(self, weighting: np.ndarray | int, feature: int) -> np.ndarray:
         """``d prediction / d raw feature`` ``[targets]`` (for a change of one feature)."""
+        slope = self.slopes.get(feature)
+        if slope is None:
+            slope = self.coef[:, feature] / self.scale[feature]
         if np.ndim(weighting) == 0:
-            return self.coef[int(weighting), feature] / self.scale[feature]
+            return slope[int(weighting)]
         w = np.asarray(weighting)
-        return self.coef[w, feature, np.arange(len(w))] / self.scale[feature]
+        return slope[w, np.arange(len(w))]
 
+    def with_slope(self, feature: int, slope: np.ndarray) -> Fit:
+        """The same predictions, with :meth:`slope` of one feature set to ``slope``.
+
+        ``slope`` is ``[weightings, targets]``.
+        """
+        return replace(self, slopes={**self.slopes, feature: slope})
 
 def fit(features: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> Fit:
     """Weighted least squares of ``targets [rows, K]`` on ``features [rows, F]``.
