@@ -240,9 +240,9 @@ def _result() -> AnalyzeResult:
                         timing=add_binding(base.timing, eq, scenario))
 
 
-def test_schema_version_is_5():
-    assert SCHEMA_VERSION == 5
-    assert _result().to_dict()["schema_version"] == 5
+def test_schema_version_is_6():
+    assert SCHEMA_VERSION == 6
+    assert _result().to_dict()["schema_version"] == 6
 
 
 def test_a_result_with_an_agreement_round_trips_exactly():

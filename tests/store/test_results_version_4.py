@@ -1,8 +1,9 @@
-"""Result documents of schema version 4 (before ``analyze`` gained its optional
-``negotiation`` and ``sensitivity`` parts) still read, list, show and rerun.
+"""Result documents of schema versions 4 and 5 (before ``analyze`` gained its optional
+``negotiation`` and ``sensitivity`` parts, and ``agreement.fit_noise``) still read, list,
+show and rerun.
 
-A run store keeps the documents as they were written; version 5 only added optional
-parts, so a version-4 document reads as a version-5 result with those parts absent.
+A run store keeps the documents as they were written; versions 5 and 6 only added optional
+parts, so an older document reads as a version-6 result with those parts absent.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ def _version_4(document: dict, *, without_new_parts: bool = True) -> dict:
             old.pop(part, None)
         if old.get("agreement"):
             old["agreement"].pop("narrow", None)
+            old["agreement"].pop("fit_noise", None)
     return old
 
 
 def test_a_version_4_document_reads_as_the_current_version(small_result):
     document = small_result.to_dict()
-    assert document["schema_version"] == SCHEMA_VERSION == 5
+    assert document["schema_version"] == SCHEMA_VERSION == 6
     assert document["negotiation"] is not None  # the part version 4 documents may lack
     result = load_result(_version_4(document))
     assert isinstance(result, AnalyzeResult)
@@ -46,12 +48,21 @@ def test_a_version_4_document_reads_as_the_current_version(small_result):
         "leverage"]
 
 
-@pytest.mark.parametrize("version", [3, 6, "4"])
+def test_a_version_5_document_without_fit_noise_reads(small_result):
+    document = small_result.to_dict()
+    document["schema_version"] = 5
+    document["agreement"].pop("fit_noise")
+    result = load_result(document)
+    assert result.agreement.fit_noise is None and result.schema_version == SCHEMA_VERSION
+    assert result.headline() == small_result.headline()
+
+
+@pytest.mark.parametrize("version", [3, 7, "4"])
 def test_versions_this_one_cannot_read_are_refused_with_the_readable_ones(small_result,
                                                                           version):
     document = small_result.to_dict()
     document["schema_version"] = version
-    with pytest.raises(InputError, match=r"schema_version.*schema_version 4 to 5"):
+    with pytest.raises(InputError, match=r"schema_version.*schema_version 4 to 6"):
         load_result(document)
 
 

@@ -84,6 +84,10 @@ class AnalysisOptions(Options):
     candidates: int = Field(48, ge=1, le=128, description=(
         "Candidate packages of the bargaining solver: the named proposals plus searched "
         "ones (at most 128)."))
+    fits: int = Field(1, ge=1, le=16, description=(
+        "Fits of the bargaining game on independent fitting paths (the same draws, "
+        "candidates and forward paths); with 2 or more, the spread of the agreement "
+        "forecast across them is reported as the fit's own noise (docs/model.md 5.5)."))
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ class Analysis:
     wall_s: dict[str, float] = field(default_factory=dict)
     equilibrium: Equilibrium | None = None
     negotiation: Negotiation | None = None
+    fit_curves: np.ndarray | None = None
+    """With ``fits`` > 1: P(signed by the end of month t) and P(in force) on the forward
+    paths under each fit, ``[fits, 2, months]``, the reported fit (:attr:`equilibrium`)
+    first and then the game fitted again on independent fitting paths."""
 
     @property
     def now(self) -> PackageValues:
@@ -169,6 +177,7 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
     clock["values"] = time.perf_counter() - start - clock["dynamics"]
 
     equilibrium = negotiation = None
+    fit_curves = None
     if scenario.proposals:
         t0 = time.perf_counter()
         fitted = fit_game(compiled, expected, SolverOptions(
@@ -181,6 +190,13 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
         equilibrium = replace(recorded, talks=None)
         core["timing"] = equilibrium_timing(compiled, equilibrium)
         clock["equilibrium"] = time.perf_counter() - t0
+        if options.fits > 1:
+            t0 = time.perf_counter()
+            tell("fit noise", 0.6)
+            fit_curves = np.stack([_curves(equilibrium)] + [_curves(solve(
+                compiled, expected, fitted.options, candidates=fitted.candidates, replicate=k))
+                for k in range(1, options.fits)])
+            clock["refits"] = time.perf_counter() - t0
 
     tell("line and solutions", 0.6)
     line = (_line(compiled, expected, core, options.line_grid, equilibrium)
@@ -200,7 +216,13 @@ def run_analysis(compiled: CompiledScenario, expected: WarPaths, options: Analys
                     line=line, solutions=solutions, leverage=leverage,
                     deal_control={p.id: deal_control(compiled, expected, p.terms).mean(-1)
                                   for p in scenario.proposals},
-                    wall_s=clock, equilibrium=equilibrium, negotiation=negotiation)
+                    wall_s=clock, equilibrium=equilibrium, negotiation=negotiation,
+                    fit_curves=fit_curves)
+
+
+def _curves(eq: Equilibrium) -> np.ndarray:
+    """``[2, months]``: P(signed by the end of each month) and P(in force)."""
+    return np.stack([eq.signed_by().mean(axis=-1), eq.in_force().mean(axis=-1)])
 
 
 def _core(compiled: CompiledScenario, paths: WarPaths, *, start_months: int = START_MONTHS,
@@ -342,10 +364,13 @@ def _leverage(compiled: CompiledScenario, draws: int, equilibrium: Equilibrium |
         return out
     solver = SolverOptions(fitting_paths=options.fitting_paths, candidates=options.candidates)
 
-    def run(off: frozenset[str]) -> dict[str, Any]:
+    def play_variant(off: frozenset[str], replicate: int) -> Equilibrium:
         variant = sub.with_levers_off(off)
-        eq = solve(variant, simulate_war(variant, noise=False), solver,
-                   candidates=equilibrium.candidates)
+        return solve(variant, simulate_war(variant, noise=False), solver,
+                     candidates=equilibrium.candidates, replicate=replicate)
+
+    def run(off: frozenset[str]) -> dict[str, Any]:
+        eq = play_variant(off, 0)
         signed = eq.signed_by()  # [months, draws]
         accept = eq.accept[:, 0]  # [named, players, draws], offered now
         return {"players": eq.players, "required": eq.required,
@@ -355,9 +380,20 @@ def _leverage(compiled: CompiledScenario, draws: int, equilibrium: Equilibrium |
                 "all_accept": np.all(accept | ~eq.required[:, :, None], axis=1),
                 "continuation": eq.continuation[0]}
 
+    def within(job: tuple[frozenset[str], int]) -> np.ndarray:
+        signed = play_variant(*job).signed_by()
+        return signed[[min(12, len(signed)) - 1, min(24, len(signed)) - 1]].mean(axis=-1)
+
     variants = [frozenset()] + [frozenset(ids) for ids in factors.values()]
     # Independent solves: threads share the cores (numpy releases the GIL); order is fixed.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         outcomes = list(pool.map(run, variants))
-    return {**out, "players": outcomes[0]["players"], "base": outcomes[0],
-            "factors": dict(zip(factors, outcomes[1:], strict=True))}
+        again = [(off, k) for k in range(1, options.fits) for off in variants]
+        refits = list(pool.map(within, again))
+    result = {**out, "players": outcomes[0]["players"], "base": outcomes[0],
+              "factors": dict(zip(factors, outcomes[1:], strict=True))}
+    if options.fits > 1:  # P(within 12, 24 months) [fits, variants, 2], the reported first
+        first = [[o["within_12"].mean(), o["within_24"].mean()] for o in outcomes]
+        result["fit_curves"] = np.concatenate(
+            [[first], np.reshape(refits, (options.fits - 1, len(variants), 2))])
+    return result

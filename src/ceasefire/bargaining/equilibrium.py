@@ -180,15 +180,17 @@ class Fitted:
 
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
           *, candidates: Sequence[Candidate] | None = None,
-          progress: Progress | None = None) -> Equilibrium:
+          progress: Progress | None = None, replicate: int = 0) -> Equilibrium:
     """Solve the bargaining game on ``compiled``'s outer draws (MODELS.md 2.5).
 
     ``expected`` are the noise-free paths of ``compiled`` (month 0 gives each party's
     war-cost annuity and the map the lines are drawn on). ``candidates`` (named proposals
     first) replaces the search: variants of one scenario solved on the same candidates
-    (the leverage decomposition) differ only in what they change.
+    (the leverage decomposition) differ only in what they change. ``replicate``: see
+    :func:`fit_game`.
     """
-    fitted = fit_game(compiled, expected, options, candidates=candidates, progress=progress)
+    fitted = fit_game(compiled, expected, options, candidates=candidates, progress=progress,
+                      replicate=replicate)
     return play(compiled, expected, fitted)
 
 
@@ -823,7 +825,7 @@ def _setting(expected: WarPaths, game: _Game, terms: list[dict[str, str]],
 
 def _backward(compiled: CompiledScenario, expected: WarPaths, game: _Game,
               terms: list[dict[str, str]], horizon: int, keep: int, options: SolverOptions,
-              tell: Progress, replicate: int) -> list[Fit]:
+              tell: Progress, replicate: int = 0) -> list[Fit]:
     """Backward induction from T by least-squares Monte Carlo; the fits of months < keep.
 
     Every fitting path is used for the months a decision can be reported on and a year

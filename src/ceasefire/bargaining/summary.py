@@ -16,8 +16,11 @@ from ceasefire.bargaining.agreement_summary import add_binding, summarise_agreem
 from ceasefire.bargaining.analysis import Analysis
 from ceasefire.evidence import weak_evidence
 from ceasefire.results import (
+    Agreement,
     AnalyzeResult,
     Effect,
+    FitDifferences,
+    FitNoise,
     LikelySettlement,
     LineQuestion,
     ProposalResult,
@@ -113,11 +116,31 @@ def summarise(a: Analysis) -> AnalyzeResult:
                                         for c in w.claims))
                        for w in weak_evidence(s)],
         **_beliefs(a),
-        agreement=(summarise_agreement(a.equilibrium, s) if a.equilibrium is not None
-                   else None),
+        agreement=_agreement(a),
         negotiation=a.negotiation,
         run={"wall_s": {k: round(v, 4) for k, v in a.wall_s.items()}})
     return result.with_per_draw(_per_draw(a))
+
+
+def _agreement(a: Analysis) -> Agreement | None:
+    """The equilibrium's agreement forecast, with its spread across fits (``fits`` > 1)."""
+    if a.equilibrium is None:
+        return None
+    agreement = summarise_agreement(a.equilibrium, a.scenario)
+    if a.fit_curves is None:
+        return agreement
+    signed, force = a.fit_curves[:, 0], a.fit_curves[:, 1]  # [fits, months]
+    months = signed.shape[1]
+    at = [signed[:, min(m, months) - 1] for m in (12, 24)]
+
+    def sd(x: np.ndarray) -> float:
+        return float(np.std(x, ddof=1))
+
+    return agreement.model_copy(update={"fit_noise": FitNoise(
+        fits=len(signed), p_within_12=at[0].tolist(), p_within_24=at[1].tolist(),
+        sd_within_12=sd(at[0]), sd_within_24=sd(at[1]),
+        by_month_sd={a.label(t): sd(signed[:, t]) for t in range(months)},
+        in_force_sd={a.label(t): sd(force[:, t]) for t in range(months)})})
 
 
 def _beliefs(a: Analysis) -> dict[str, Any]:
@@ -223,6 +246,9 @@ def _leverage(a: Analysis, actors: list[str]) -> Leverage:
     base = lev["base"]
     players = list(lev["players"])
 
+    curves = lev.get("fit_curves")  # [fits, variants, 2]: with every lever, then each factor off
+    factors = list(lev["factor_levers"])
+
     def effect(factor: str, off: dict[str, Any]) -> Effect:
         required = base["required"]  # [named, players]
         return Effect(
@@ -235,7 +261,9 @@ def _leverage(a: Analysis, actors: list[str]) -> Leverage:
                               for j, x in enumerate(players) if required[p, j]}
                         for p, pid in enumerate(a.proposals)},
             continuation={x: _shift(base["continuation"][j], off["continuation"][j])
-                          for j, x in enumerate(players) if x in actors})
+                          for j, x in enumerate(players) if x in actors},
+            fit_differences=None if curves is None else FitDifferences.between(
+                curves[:, 1 + factors.index(factor)], curves[:, 0]))
 
     levers = sum(len(ids) for ids in lev["factor_levers"].values())
     if base is None:
@@ -250,7 +278,8 @@ def _leverage(a: Analysis, actors: list[str]) -> Leverage:
              "their paired standard errors, continuation values now in each party's "
              "war-cost annuities. The standard errors do not include the noise of "
              "each variant's own fit of the continuation values, which can exceed "
-             "them several times (docs/model.md, section 7). Factors only: re-solving "
+             "them several times (docs/model.md, section 7); analyze --fits K measures "
+             "it (fit_differences). Factors only: re-solving "
              f"for each of the {levers} levers in turn does not fit the time budget",
         factors={f: effect(f, e) for f, e in lev["factors"].items()})
 

@@ -104,6 +104,11 @@ def analyze_command(
     candidates: int = typer.Option(48, "--candidates", min=1, max=128,
                                    help="Packages the solver may offer: the named proposals "
                                         "plus searched ones (at most 128)."),
+    fits: int = typer.Option(1, "--fits", min=1, max=16,
+                             help="Fit the bargaining game this many times on independent "
+                                  "fitting paths and report the agreement forecast's spread "
+                                  "across the fits (the fit's own noise, which the ± leaves "
+                                  "out); each fit costs about as much as the first."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON on stdout."),
     store: common.StoreOption = None,
     no_store: common.NoStoreOption = False,
@@ -127,7 +132,7 @@ def analyze_command(
         result = analyze(scenario, rng=seed, draws=draws, horizon=horizon,
                          decomposition_draws=decomposition_draws, leverage=leverage,
                          workers=workers,
-                         fitting_paths=fitting_paths, candidates=candidates,
+                         fitting_paths=fitting_paths, candidates=candidates, fits=fits,
                          deals=DealOptions(draws=deals_draws) if deals else None,
                          sensitivity=screening, sensitivity_workers=_processes(workers),
                          progress=tell)
@@ -295,6 +300,8 @@ def _print_agreement(console: Console, result: AnalyzeResult) -> None:
     median = f"median month {a.median_month}" if a.median_month else "too few sign for a median"
     console.print(text(f"Deal signed within 12 months: {pm(a.p_within_12)}; within 24: "
                        f"{pm(a.p_within_24)}{short}; {median}", "bold"), highlight=False)
+    if a.fit_noise is not None:
+        common.hanging(console, "  ", a.fit_noise.headline())
     if a.packages:
         top = a.packages[0]
         common.hanging(console, "  ", f"most likely package: {top.id} ({top.name}), "
@@ -344,8 +351,9 @@ def _print_levers(console: Console, result: AnalyzeResult) -> None:
     if not factors:
         return
 
-    def points(d: Difference) -> str:
-        return f"{100 * d.d:+.0f} ± {100 * d.se:.0f}"
+    def points(d: Difference, spread: float | None = None) -> str:
+        fits = "" if spread is None else f" (fits {100 * spread:.0f})"
+        return f"{100 * d.d:+.0f} ± {100 * d.se:.0f}{fits}"
 
     def largest(e: Effect) -> Difference | None:
         return max(e.p_all_veto_accept.values(), key=lambda d: abs(d.d), default=None)
@@ -364,12 +372,16 @@ def _print_levers(console: Console, result: AnalyzeResult) -> None:
     for factor in sorted(factors, key=lambda f: -impact(factors[f])):
         e = factors[factor]
         top = largest(e)
-        table.add_row(text(factor), points(e.p_within_12), points(e.p_within_24),
+        spread = e.fit_differences
+        table.add_row(text(factor),
+                      points(e.p_within_12, spread and spread.sd_within_12),
+                      points(e.p_within_24, spread and spread.sd_within_24),
                       points(top) if top is not None else "–",
                       *[f"{e.continuation[a].d:+.2f}" if a in e.continuation else "·"
                         for a in belligerents])
     console.print(table)
-    console.print("changes in percentage points ± one paired standard error; P(all accept): "
+    console.print("changes in percentage points ± one paired standard error (fits: their sd "
+                  "across the --fits fits, which the ± leaves out); P(all accept): "
                   "the named proposal offered now it moves most; C: continuation value now, "
                   "in the party's war-cost annuities; per-lever effects are not computed "
                   "(time budget)", style="dim", highlight=False)
@@ -422,6 +434,11 @@ def whatif_command(
     horizon: int | None = typer.Option(None, "--horizon", min=1, max=240),
     workers: int = typer.Option(2, "--workers", "-w", min=1, max=64,
                                 help="Threads for independent runs."),
+    fits: int = typer.Option(1, "--fits", min=1, max=16,
+                             help="Fit both games this many times on independent fitting "
+                                  "paths (fit k of each run shares its random numbers) and "
+                                  "show how much the change in the agreement forecast moves "
+                                  "across the fits."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
     store: common.StoreOption = None,
     no_store: common.NoStoreOption = False,
@@ -447,7 +464,7 @@ def whatif_command(
     console = common.human_console(as_json)
     with common.progress(console, "what-if"):
         result = whatif(scenario, changes=changes, levers=levers, rng=seed, draws=draws,
-                        horizon=horizon, workers=workers)
+                        horizon=horizon, workers=workers, fits=fits)
     result = recording.save(result)
     if as_json:
         common.print_json(result.to_dict())
@@ -477,6 +494,16 @@ def whatif_command(
     if result.agreement is not None:
         change("Deal signed within 12 months", result.agreement.p_within_12)
         change("Deal signed within 24 months", result.agreement.p_within_24)
+        spread = result.agreement.fit_differences
+        if spread is not None:
+            def points(values: list[float]) -> str:
+                return f"{100 * min(values):+.0f} to {100 * max(values):+.0f}"
+
+            common.hanging(console, "  ", (
+                f"across {spread.fits} fits of both games: {points(spread.within_12)} points "
+                f"within 12 months (sd {100 * spread.sd_within_12:.1f}), "
+                f"{points(spread.within_24)} within 24 (sd {100 * spread.sd_within_24:.1f}); "
+                "the ± leaves this spread out"))
     for actor, w in result.war_value.items():
         if w.base or w.variant:
             console.print(text(f"war value of {actor} now: {w.base:,.1f} → {w.variant:,.1f} "

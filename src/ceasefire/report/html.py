@@ -382,7 +382,9 @@ def _agreement(r: AnalyzeResult, s: Scenario) -> str:
               f"{a.p_within_24.p:.0%} ± {2 * a.p_within_24.se:.1%}"
               + (f" (the window is {a.months} months)" if a.months < 24 else "")
               + (f"; the median month of signing is {_esc(a.median_month)}."
-                 if a.median_month else "; too few paths sign for a median month."))
+                 if a.median_month else "; too few paths sign for a median month.")
+              + (f" The game fitted {_esc(a.fit_noise.headline())}."
+                 if a.fit_noise is not None else ""))
     out = [
         _caption(
             "The month-by-month bargaining game (MODELS.md 2.5–2.7): each month a party "

@@ -14,10 +14,11 @@ types (:func:`result_schema`). This package is pure data: it imports no engine.
 
 from __future__ import annotations
 
-from ceasefire.results.agreement import AgreedPackage, Agreement, Zone
+from ceasefire.results.agreement import AgreedPackage, Agreement, FitNoise, Zone
 from ceasefire.results.analyze import (
     AnalyzeResult,
     Effect,
+    FitDifferences,
     LineQuestion,
     ProposalResult,
     Solution,
@@ -57,6 +58,8 @@ __all__ = [
     "Distribution",
     "Effect",
     "Estimate",
+    "FitDifferences",
+    "FitNoise",
     "ForecastResult",
     "LikelySettlement",
     "LineQuestion",

@@ -16,8 +16,8 @@ from pydantic import Field
 
 from ceasefire.results.records import ActorId, Estimate, Month, Record, Slug, Summary
 
-__all__ = ["REFUSAL_REASONS", "AgreedPackage", "Agreement", "Narrow", "NarrowAgreed", "Reason",
-           "Zone"]
+__all__ = ["REFUSAL_REASONS", "AgreedPackage", "Agreement", "FitNoise", "Narrow", "NarrowAgreed",
+           "Reason", "Zone"]
 
 Reason = Literal["belief", "ratification", "claim", "value"]
 """Why a party refuses a package (MODELS.md 2.7): the first of *belief* (the analyst's
@@ -82,6 +82,38 @@ class Narrow(Record):
         "kept or honoured narrow agreements build (1: none)."))
 
 
+class FitNoise(Record):
+    """The agreement forecast under fits of the game on independent fitting paths.
+
+    The same draws, candidates and forward paths; only the fitting paths' random numbers
+    differ (``analyze --fits K``, docs/model.md 5.5 "Fit noise"). The reported forecast is
+    the first fit's; the standard errors of its estimates are over the forward paths and
+    leave this spread out.
+    """
+
+    fits: int = Field(ge=2, description="Fits of the game, the reported one first.")
+    p_within_12: list[float] = Field(description="P(signed within 12 months) under each fit.")
+    p_within_24: list[float] = Field(description="P(signed within 24 months) under each fit.")
+    sd_within_12: float = Field(ge=0, description=(
+        "Standard deviation of P(signed within 12 months) across the fits."))
+    sd_within_24: float = Field(ge=0, description=(
+        "Standard deviation of P(signed within 24 months) across the fits."))
+    by_month_sd: dict[Month, float] = Field(description=(
+        "Standard deviation across the fits of P(signed by the end of each month)."))
+    in_force_sd: dict[Month, float] = Field(description=(
+        "Standard deviation across the fits of P(a signed deal in force at each month)."))
+
+    def headline(self) -> str:
+        """One sentence: the range and spread across the fits."""
+        def span(values: list[float], sd: float) -> str:
+            return f"{min(values):.0%}–{max(values):.0%} (sd {sd:.1%})"
+
+        return (f"across {self.fits} fits on independent fitting paths: within 12 months "
+                f"{span(self.p_within_12, self.sd_within_12)}, within 24 months "
+                f"{span(self.p_within_24, self.sd_within_24)}; the ± over the draws "
+                "leaves this spread out")
+
+
 class Agreement(Record):
     """When a comprehensive deal is signed, what is signed, and what holds it up."""
 
@@ -118,3 +150,6 @@ class Agreement(Record):
         "annuity A (MODELS.md 2.7): what fighting on and bargaining again is worth to it."))
     narrow: Narrow | None = Field(None, description=(
         "The scenario's narrow agreements on the same paths (null when it declares none)."))
+    fit_noise: FitNoise | None = Field(None, description=(
+        "The forecast's spread across fits on independent fitting paths (null unless "
+        "``analyze --fits`` is 2 or more)."))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 import numpy as np
 from pydantic import Field
 
-from ceasefire.results.agreement import Agreement, Reason
+from ceasefire.results.agreement import Agreement, FitNoise, Reason
 from ceasefire.results.base import Result, ScenarioMeta
 from ceasefire.results.deals import DealsResult
 from ceasefire.results.forecast import ForecastResult
@@ -34,6 +34,7 @@ __all__ = [
     "AgreementChange",
     "AnalyzeResult",
     "Effect",
+    "FitDifferences",
     "Leverage",
     "LineQuestion",
     "ProposalResult",
@@ -181,6 +182,38 @@ class Shift(Record):
     se: float = Field(ge=0)
 
 
+class FitDifferences(Record):
+    """A change in the agreement forecast under each of K fits of the two games compared.
+
+    Fit k of one game is compared with fit k of the other (the same draws and the same
+    fitting paths' random numbers: ``whatif --fits K``, and the leverage decomposition of
+    ``analyze --fits K``); the first is the reported one. Their spread is the part of the
+    change's error that the standard error leaves out (docs/model.md 5.5, "Fit noise").
+    """
+
+    fits: int = Field(ge=2)
+    within_12: list[float] = Field(description=(
+        "Variant minus base, P(signed within 12 months), under each fit."))
+    within_24: list[float] = Field(description=(
+        "Variant minus base, P(signed within 24 months), under each fit."))
+    sd_within_12: float = Field(ge=0, description="Their standard deviation across the fits.")
+    sd_within_24: float = Field(ge=0, description="Their standard deviation across the fits.")
+
+    @classmethod
+    def of(cls, base: FitNoise, variant: FitNoise) -> Self:
+        """The per-fit differences of two runs' :class:`FitNoise` (variant minus base)."""
+        return cls.between(np.stack([base.p_within_12, base.p_within_24], axis=-1),
+                           np.stack([variant.p_within_12, variant.p_within_24], axis=-1))
+
+    @classmethod
+    def between(cls, base: np.ndarray, other: np.ndarray) -> Self:
+        """``other - base`` of P(within 12, 24 months) ``[fits, 2]``, per fit."""
+        d = np.asarray(other) - np.asarray(base)
+        sd = d.std(axis=0, ddof=1)
+        return cls(fits=len(d), within_12=d[:, 0].tolist(), within_24=d[:, 1].tolist(),
+                   sd_within_12=float(sd[0]), sd_within_24=float(sd[1]))
+
+
 class Effect(Record):
     """What a factor's levers change in the equilibrium: with them minus without them.
 
@@ -202,6 +235,9 @@ class Effect(Record):
     continuation: dict[ActorId, Shift] = Field(description=(
         "Change in each player's mean continuation value now, C_j(0) relative to its value "
         "of the war at the current line, in units of its war-cost annuity."))
+    fit_differences: FitDifferences | None = Field(None, description=(
+        "The change in P(signed within 12 and 24 months) under each of the K fits of both "
+        "runs (``analyze --fits K``, K >= 2); null otherwise."))
 
 
 class Leverage(Record):
@@ -382,6 +418,9 @@ class AgreementChange(Record):
     p_within_24: ProbabilityTriple = Field(description=(
         "P(a comprehensive deal is signed within 24 months; within the window where it is "
         "shorter)."))
+    fit_differences: FitDifferences | None = Field(None, description=(
+        "The change under each of the K fits of both runs (``whatif --fits K``, K >= 2); "
+        "null otherwise."))
 
 
 class WhatifResult(Result):
@@ -459,11 +498,15 @@ class WhatifResult(Result):
             line = ProbabilityTriple.of(base.line.p_zone_open, variant.line.p_zone_open)
         agreement = None
         if base.agreement is not None and variant.agreement is not None:
+            noise = (base.agreement.fit_noise, variant.agreement.fit_noise)
             agreement = AgreementChange(
                 p_within_12=ProbabilityTriple.of(base.agreement.p_within_12,
                                                  variant.agreement.p_within_12),
                 p_within_24=ProbabilityTriple.of(base.agreement.p_within_24,
-                                                 variant.agreement.p_within_24))
+                                                 variant.agreement.p_within_24),
+                fit_differences=(FitDifferences.of(*noise)
+                                 if None not in noise and noise[0].fits == noise[1].fits
+                                 else None))
 
         def likely(r: AnalyzeResult) -> str | None:
             return r.likely_settlement.proposal if r.likely_settlement else None

@@ -33,17 +33,18 @@ if TYPE_CHECKING:
 __all__ = ["OLDEST_SCHEMA_VERSION", "SCHEMA_VERSION", "Result", "ScenarioMeta", "content_hash",
            "rows"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped whenever the shape of a result document changes (DESIGN.md section 9.20).
 
 5: ``analyze`` gained the optional ``negotiation`` and ``sensitivity`` parts (and
-``agreement.narrow``); the kinds ``negotiate``, ``sweep`` and ``sensitivity`` appeared."""
+``agreement.narrow``); the kinds ``negotiate``, ``sweep`` and ``sensitivity`` appeared.
+6: ``analyze`` gained the optional ``agreement.fit_noise``."""
 
 OLDEST_SCHEMA_VERSION = 4
 """The oldest result documents this version reads (a run store keeps them).
 
-Version 4 has version 5's shape less its optional parts, which read as absent (None); a
-document read is a version-5 result, and writes itself as one."""
+Versions 4 and 5 have version 6's shape less some optional parts, which read as absent
+(None); a document read is a version-6 result, and writes itself as one."""
 
 _REPR_LIMIT = 1000
 
