@@ -182,3 +182,15 @@ def test_whatif_fits_give_the_change_under_each_pair_of_fits():
                               fitting_paths=2, candidates=12)
     assert single.agreement.fit_differences is None
     assert single.agreement.p_within_12 == result.agreement.p_within_12
+
+
+def test_the_report_says_how_much_the_forecast_moves_across_fits(analyses, tmp_path):
+    from ceasefire.report import write_report
+    from ceasefire.scenario import load_scenario
+
+    one, three = analyses
+    scenario = load_scenario("tutorial")
+    html = write_report(three, scenario, tmp_path / "three").read_text()
+    assert "Across 3 fits on independent fitting paths: within 12 months" in html
+    html = write_report(one, scenario, tmp_path / "one").read_text()
+    assert "fits on independent fitting paths" not in html

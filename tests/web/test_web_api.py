@@ -252,8 +252,11 @@ def test_a_background_job_reports_progress_and_its_result(client):
     assert lines[0] == "event: progress" and lines[-1] == "event: end"
     done = client.get(f"/api/jobs/{job['id']}").json()
     assert done["status"] == "done" and done["result"]["kind"] == "whatif"
-    view = client.get(f"/api/jobs/{job['id']}/view").json()
-    assert view["preliminary"] is False and "agreement" in view["view"]["figures"]
+    answer = client.get(f"/api/jobs/{job['id']}/view")
+    view = answer.json()
+    assert answer.status_code == 200 and view.get("preliminary") is False, (
+        answer.status_code, view)
+    assert "agreement" in view["view"]["figures"]
 
 
 def test_an_unknown_job_is_404_and_a_malformed_job_id_422(client):

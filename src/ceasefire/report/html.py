@@ -188,6 +188,11 @@ def _caption(text: str) -> str:
     return f'<p class="caption">{text}</p>'
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in capitals (a headline opening a sentence)."""
+    return text[:1].upper() + text[1:]
+
+
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]],
            numeric: Iterable[int] = (), row_class: Iterable[str] | None = None) -> str:
     """A table of already-escaped cells; ``numeric`` columns are right-aligned."""
@@ -383,7 +388,7 @@ def _agreement(r: AnalyzeResult, s: Scenario) -> str:
               + (f" (the window is {a.months} months)" if a.months < 24 else "")
               + (f"; the median month of signing is {_esc(a.median_month)}."
                  if a.median_month else "; too few paths sign for a median month.")
-              + (f" The game fitted {_esc(a.fit_noise.headline())}."
+              + (f" {_esc(_sentence(a.fit_noise.headline()))}."
                  if a.fit_noise is not None else ""))
     out = [
         _caption(
