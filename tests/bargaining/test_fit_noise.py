@@ -194,3 +194,11 @@ def test_the_report_says_how_much_the_forecast_moves_across_fits(analyses, tmp_p
     assert "Across 3 fits on independent fitting paths: within 12 months" in html
     html = write_report(one, scenario, tmp_path / "one").read_text()
     assert "fits on independent fitting paths" not in html
+
+
+def test_whatif_fits_on_the_command_line(capsys):
+    code = main(["whatif", "tutorial", "--draws", "100", "--seed", "3", "--lever",
+                 "arms-package=off", "--fits", "2", "--no-store"])
+    assert code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "across 2 fits of both games:" in out and "the ± leaves this spread out" in out

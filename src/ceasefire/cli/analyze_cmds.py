@@ -494,16 +494,8 @@ def whatif_command(
     if result.agreement is not None:
         change("Deal signed within 12 months", result.agreement.p_within_12)
         change("Deal signed within 24 months", result.agreement.p_within_24)
-        spread = result.agreement.fit_differences
-        if spread is not None:
-            def points(values: list[float]) -> str:
-                return f"{100 * min(values):+.0f} to {100 * max(values):+.0f}"
-
-            common.hanging(console, "  ", (
-                f"across {spread.fits} fits of both games: {points(spread.within_12)} points "
-                f"within 12 months (sd {100 * spread.sd_within_12:.1f}), "
-                f"{points(spread.within_24)} within 24 (sd {100 * spread.sd_within_24:.1f}); "
-                "the ± leaves this spread out"))
+        if result.agreement.fit_differences is not None:
+            common.hanging(console, "  ", result.agreement.fit_differences.headline())
     for actor, w in result.war_value.items():
         if w.base or w.variant:
             console.print(text(f"war value of {actor} now: {w.base:,.1f} → {w.variant:,.1f} "

@@ -199,6 +199,17 @@ class FitDifferences(Record):
     sd_within_12: float = Field(ge=0, description="Their standard deviation across the fits.")
     sd_within_24: float = Field(ge=0, description="Their standard deviation across the fits.")
 
+    def headline(self) -> str:
+        """One sentence: the range and spread of the change across the fits."""
+        def span(values: list[float], sd: float) -> str:
+            low, high = 100 * min(values), 100 * max(values)
+            return f"{low:+.0f} to {high:+.0f} points (sd {100 * sd:.1f})"
+
+        return (f"across {self.fits} fits of both games: "
+                f"{span(self.within_12, self.sd_within_12)} within 12 months, "
+                f"{span(self.within_24, self.sd_within_24)} within 24; "
+                "the ± leaves this spread out")
+
     @classmethod
     def of(cls, base: FitNoise, variant: FitNoise) -> Self:
         """The per-fit differences of two runs' :class:`FitNoise` (variant minus base)."""
