@@ -23,3 +23,19 @@ def store(store_file):
     from ceasefire.store import RunStore
 
     return RunStore(store_file, timeout=20)
+
+
+@pytest.fixture
+def kill_inside():
+    """``kill_inside(child, signum)``: kill a writer once it says it is inside its write."""
+    import os
+
+    def kill(child, signum: int) -> None:
+        try:
+            assert child.stdout.readline().strip() == "inside"
+            os.kill(child.pid, signum)
+        finally:
+            child.wait(timeout=60)
+        assert child.returncode != 0
+
+    return kill

@@ -82,16 +82,11 @@ def _orphans(store_file):
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
 def test_a_process_killed_inside_its_transaction_leaves_no_partial_run(
-        store_file, result_file, small_result, signum):
+        store_file, result_file, small_result, signum, kill_inside):
     store = RunStore(store_file, timeout=30)
     kept = store.record("analyze", small_result)
     child = _writer(store_file, result_file, "pause-inside", 1)
-    try:
-        assert child.stdout.readline().strip() == "inside"
-        os.kill(child.pid, signum)
-    finally:
-        child.wait(timeout=60)
-    assert child.returncode != 0
+    kill_inside(child, signum)
     assert [r["id"] for r in store.list()] == [kept]
     assert _whole(store, kept, small_result)
     assert _orphans(store_file) == 0
