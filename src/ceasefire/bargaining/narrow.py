@@ -69,7 +69,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -233,6 +233,12 @@ class NarrowPlan:
     def draws(self) -> int:
         """Draws of the plan."""
         return int(self.u_table.shape[2])
+
+    def take(self, rows: np.ndarray) -> NarrowPlan:
+        """The plan of the draws ``rows`` (a forward pass replaying some paths)."""
+        per_draw = ("value", "accepted", "proposal_rate", "hazard", "duration",
+                    "trust_factor", "trust_months", "u_table", "u_collapse")
+        return replace(self, **{name: getattr(self, name)[..., rows] for name in per_draw})
 
     def start(self) -> NarrowState:
         """The state before month 0: nothing signed, a hazard factor of 1."""

@@ -87,7 +87,7 @@ Resolution* 48(6).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -139,6 +139,13 @@ class BeliefPaths:
     sd_log_m: np.ndarray
     points: np.ndarray | None = None
     masses: np.ndarray | None = None
+
+    def take(self, rows: np.ndarray) -> BeliefPaths:
+        """The draws ``rows`` (``points`` are common to all draws)."""
+        return replace(self, true_log_m=self.true_log_m[rows], signal=self.signal[:, rows],
+                       signal_sd=self.signal_sd[:, rows], mean_log_m=self.mean_log_m[..., rows],
+                       sd_log_m=self.sd_log_m[..., rows],
+                       masses=None if self.masses is None else self.masses[..., rows])
 
     @property
     def true_m(self) -> np.ndarray:

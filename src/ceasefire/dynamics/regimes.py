@@ -131,9 +131,11 @@ def regime_uniforms(compiled: CompiledScenario, groups: list[str]) -> np.ndarray
     n, months = compiled.draws, compiled.months
     if not groups:
         return np.zeros((months, 0, n))
-    parts = [np.stack([stream(seed, f"regime.{g}").random((months, BLOCK)) for g in groups],
-                      axis=1) for seed in compiled.noise_seeds]
-    return np.concatenate(parts, axis=-1)[..., :n]
+    out = np.empty((months, len(groups), n))
+    for seed, rows, columns in compiled.noise_blocks():
+        for g, name in enumerate(groups):
+            out[:, g, rows] = stream(seed, f"regime.{name}").random((months, BLOCK))[:, columns]
+    return out
 
 
 def _scratch(fresh: np.ndarray, *others: np.ndarray) -> np.ndarray | None:

@@ -11,7 +11,8 @@ reserves run down, and opinion drifts with losses and strikes on cities (MODELS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -109,6 +110,13 @@ class WarPaths:
         """Return an array with draws moved to the first axis (a view, no copy)."""
         return np.moveaxis(getattr(self, name), -1, 0)
 
+    def take(self, rows: np.ndarray) -> WarPaths:
+        """The draws ``rows`` (indices into the last axis of every array)."""
+        arrays = {f.name: getattr(self, f.name)[..., rows] for f in fields(self)
+                  if isinstance(getattr(self, f.name), np.ndarray)}
+        return replace(self, **arrays,
+                       beliefs=None if self.beliefs is None else self.beliefs.take(rows))
+
 
 def advance_km2(
     held: np.ndarray,
@@ -159,8 +167,79 @@ def logistic_step(support: np.ndarray, push: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-logit))
 
 
-def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
-                 log_m: np.ndarray | None = None) -> WarPaths:
+@dataclass(frozen=True)
+class Noise:
+    """The random numbers of the realised paths, drawn once to play paths again.
+
+    Attributes
+    ----------
+    fronts
+        ``[months, fronts, draws]``: standard normals of the battlefield shocks.
+    price
+        ``[months, 1, draws]``: standard normals of the oil price.
+    regimes
+        ``[months, groups, draws]``: uniforms of the regime switches (``None`` where no
+        front has a regime).
+    """
+
+    fronts: np.ndarray
+    price: np.ndarray
+    regimes: np.ndarray | None
+
+    def take(self, rows: np.ndarray) -> Noise:
+        """The draws ``rows``."""
+        return Noise(self.fronts[..., rows], self.price[..., rows],
+                     None if self.regimes is None else self.regimes[..., rows])
+
+
+def draw_noise(compiled: CompiledScenario) -> Noise:
+    """The random numbers :func:`simulate_war` draws for ``compiled``'s realised paths.
+
+    Drawn block by block from the compiled noise seeds, each front, the oil price and each
+    regime group from a stream keyed by its name (see ``stream``), so a draw's path does
+    not depend on how many draws run beside it.
+    """
+    n, months = compiled.draws, compiled.months
+    fronts = [r for r in compiled.scenario.regions if r.front is not None]
+    z, price = np.empty((months, len(fronts), n)), np.empty((months, 1, n))
+    for seed, rows, columns in compiled.noise_blocks():
+        for f, region in enumerate(fronts):
+            z[:, f, rows] = stream(seed, f"shock.{region.id}").standard_normal(
+                (months, BLOCK))[:, columns]
+        price[..., rows] = stream(seed, "shock.oil-price").standard_normal(
+            (months, 1, BLOCK))[..., columns]
+    names = _regime_groups(fronts)[1]
+    regimes = regime_uniforms(compiled, names) if names else None
+    return Noise(z, price, regimes)
+
+
+@dataclass(frozen=True)
+class Truce:
+    """A comprehensive deal in force on some draws: no fighting while it holds.
+
+    The bargaining solver's forward pass replays a path with the deals signed on it
+    (MODELS.md 2.2): the war stops in the month a deal is signed, the control becomes the
+    deal's, and a collapse resumes the war from that control.
+
+    Attributes
+    ----------
+    start
+        ``[draws]``: the first month without fighting (the month after the signature),
+        whose control is the deal's; a month past the simulation on draws without one.
+    end
+        ``[draws]``: the month the deal collapses, the first month of fighting again from
+        the deal's control (past the simulation where it holds).
+    control
+        ``[regions, belligerents, draws]``: the control under the deal.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    control: np.ndarray
+
+
+def simulate_war(compiled: CompiledScenario, *, noise: bool | Noise = True,
+                 log_m: np.ndarray | None = None, truces: Sequence[Truce] = ()) -> WarPaths:
     """Simulate the war month by month for every draw.
 
     Parameters
@@ -170,12 +249,20 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
     noise
         With ``False`` every shock is exactly 1 (the noise-free path that the parties'
         war values are computed on); with ``True`` one realised path per draw, its
-        shocks drawn block by block from the compiled seed.
+        shocks drawn block by block from the compiled seed; a :class:`Noise` (from
+        :func:`draw_noise`, of these draws) plays those realised paths without drawing
+        their numbers again.
     log_m
         ``[draws]``: the true ``log m`` of each draw, the attacker's advance-rate
         multiplier (MODELS.md 2.4), in place of the one compiled from the analyst's
         distribution (e.g. drawn from a party's prior, for paths fitted under its belief).
         Every other number of the draw is unchanged (common random numbers).
+    truces
+        Deals in force (:class:`Truce`), at most one at a time on a draw. The control
+        becomes the deal's in its first month; in its months no front moves, nobody takes
+        casualties or loses tanks, opinion and the fronts' regimes stay as they were and
+        no signal is sent; the economy runs on. Without truces the paths are bit for bit
+        those of the model without them.
 
     With a ``beliefs`` section the result carries the belligerents' beliefs, updated by
     Bayes on one national signal a month of the realised path
@@ -246,12 +333,14 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
     side = np.array([b_index[a.side] for a in s.actors], dtype=int)
     actor_of = np.array([actors.index(b) for b in belligerents])
 
-    shocks, price_shocks = _shocks(compiled, noise, len(fronts), noise_sd)
+    drawn = noise if isinstance(noise, Noise) else draw_noise(compiled) if noise else None
+    noise = drawn is not None
+    shocks, price_shocks = _shocks(drawn, months, len(fronts), n, noise_sd)
     learn = _belief_inputs(compiled, f_att, b_index, noise, noise_sd, log_m)
     if learn is not None and learn.m is not None:
         base_gain = base_gain * learn.m  # m scales the attacker's advance, both regimes
     observe = learn is not None and learn.excess is not None
-    regime = _regime_inputs(compiled, fronts, noise, noise_sd, shocks)
+    regime = _regime_inputs(compiled, fronts, drawn, noise_sd)
     log_price = _cumsum_months(drift + volatility * price_shocks)
     first = log_price[0].copy()
     price_index = np.exp(np.subtract(log_price, first, out=log_price), out=log_price)
@@ -291,8 +380,12 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
     held_def, held_att = held_km2[f_region, f_def], held_km2[f_region, f_att]
     fixed_control = np.clip(held_km2 * inverse_area, 0.0, 1.0)
     inverse_front = inverse_area[f_region, 0]
+    fighting = None  # [draws]: where the war goes on this month (None: everywhere)
 
     for t in range(months):
+        if truces:
+            fighting = _truce_month(truces, t, fixed_control, held_def, held_att,
+                                    area[f_region], f_region, f_def, f_att)
         _control(control[t], fixed_control, held_def, held_att, inverse_front, f_region,
                  f_def, f_att)
         cash = np.where(_at(floor_positive, t),
@@ -304,10 +397,13 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
             pushed = (ratio ** _at(exp_att, t))[f_pair]  # rho^gamma of each front
             if observe:  # the same advance, and this month's national signal
                 advance = learn.month(t, held_def, state, _at(base_gain, t), pushed,
-                                      _at(supply, t), _at(fortification, t), _at(shocks, t))
+                                      _at(supply, t), _at(fortification, t), _at(shocks, t),
+                                      fighting)
             else:  # advance_km2 with the force ratio's power computed once a pair
                 advance = _product(_at(base_gain, t), pushed, _at(supply, t),
                                    _at(fortification, t), _at(shocks, t))
+            if fighting is not None:
+                advance = advance * fighting
             if regime is None:
                 take = np.minimum(held_def, advance)
                 held_def -= take
@@ -318,9 +414,11 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
             else:
                 ratio0 = ratio if ratio0 is None else ratio0
                 relief = ratio0 / ratio  # > 1 when the attacker is weaker than at month 0
+                relief_power = (relief ** _at(exp_def, t))[f_pair]
+                if fighting is not None:
+                    relief_power *= fighting
                 take, back = _regime_month(regime, t, state, held_def, held_att, advance,
-                                           (relief ** _at(exp_def, t))[f_pair],
-                                           _at(shocks, t))
+                                           relief_power, _at(shocks, t))
                 culminated[t] = state
                 net = np.subtract(take, back)
                 held_def -= net
@@ -332,18 +430,26 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool = True,
                 np.add(taken, by_def.scatter(back_sums), out=gains[t])
                 np.add(by_def.scatter(take_sums), taken_back, out=lost[t])
                 np.subtract(taken, taken_back, out=net_gains[t])
-                state = _regime_next(regime, t, state, np.log(relief, out=relief)[f_pair],
+                after = _regime_next(regime, t, state, np.log(relief, out=relief)[f_pair],
                                      noise)
+                state = after if fighting is None else np.where(fighting, after, state)
         tank_use = _at(tank_loss, t) + _at(tank_loss_km2, t) * gains[t]
+        if fighting is not None:
+            tank_use = tank_use * fighting
         tanks[t + 1] = np.maximum(tanks[t] - tank_use + _at(tank_prod, t), 0)
         np.add(reserves[t], _at(balance, t), out=reserves[t + 1])
         casualties[t] = (_at(cas_day, t) * DAYS_PER_MONTH + _at(cas_gain, t) * gains[t]
                          + _at(cas_loss, t) * lost[t])
+        if fighting is not None:
+            casualties[t] *= fighting
         if o_rows.size:  # opinion moves only where the scenario gives one
             push = (_at(o_drift, t) + _at(o_loss, t) * (casualties[t, o_side]
                                                         / _at(reference, t) - 1)
                     + _at(o_strikes, t))
             opinion[t + 1, o_rows] = logistic_step(opinion[t, o_rows], push)
+            if fighting is not None:
+                opinion[t + 1, o_rows] = np.where(fighting, opinion[t + 1, o_rows],
+                                                  opinion[t, o_rows])
     _control(control[months], fixed_control, held_def, held_att, inverse_front, f_region,
              f_def, f_att)
 
@@ -376,7 +482,8 @@ class _Learning:
 
     def month(self, t: int, held_def: np.ndarray, state: np.ndarray | None,
               base_gain: np.ndarray, pushed: np.ndarray, supply: np.ndarray,
-              fortification: np.ndarray, shock: np.ndarray) -> np.ndarray:
+              fortification: np.ndarray, shock: np.ndarray,
+              fighting: np.ndarray | None = None) -> np.ndarray:
         # the advance without the shock (at the draw's m; divided by m after the loop)
         predicted = np.multiply(base_gain, pushed)
         predicted *= supply
@@ -385,6 +492,8 @@ class _Learning:
         informative = np.less(advance, held_def)  # not capped by what the defender held
         if state is not None:
             np.greater(informative, state, out=informative)  # ... and offensive
+        if fighting is not None:
+            informative &= fighting  # a truce sends no signal
         weight = informative.astype(float)
         if self.rows is not None:
             weight *= self.rows  # on the attacker's fronts
@@ -457,8 +566,15 @@ class _Regimes:
     sensitive: np.ndarray  # [months or 1]: whether any exhaustion sensitivity is nonzero
 
 
-def _regime_inputs(compiled: CompiledScenario, fronts: list, noise: bool,
-                   noise_sd: np.ndarray, shocks: np.ndarray) -> _Regimes | None:
+def _regime_groups(fronts: list) -> tuple[list[str | None], list[str]]:
+    """Each front's regime group (``None``: no regime) and the groups' names, sorted."""
+    groups = [None if r.front.regime is None else (r.front.regime.group or r.id)
+              for r in fronts]
+    return groups, sorted({g for g in groups if g is not None})
+
+
+def _regime_inputs(compiled: CompiledScenario, fronts: list, drawn: Noise | None,
+                   noise_sd: np.ndarray) -> _Regimes | None:
     """Regime parameters of every front, or ``None`` when no front has a regime.
 
     A front without a regime gets the neutral values (it never culminates), so the
@@ -477,15 +593,13 @@ def _regime_inputs(compiled: CompiledScenario, fronts: list, noise: bool,
     regimes = [r.front.regime for _, r in fronts]
     start = np.array([g is not None and g.start == "culminated" for g in regimes])
     start = np.broadcast_to(start[:, None], (len(fronts), n))
-    groups = [(g.group or r.id) if g is not None else None
-              for g, (_, r) in zip(regimes, fronts, strict=True)]
-    names = sorted({g for g in groups if g is not None})
+    groups, names = _regime_groups([r for _, r in fronts])
     # a front without a regime has p_C = 0 and starts offensive: it never switches,
     # whichever group's uniforms it reads
     group = np.array([names.index(g) if g is not None else 0 for g in groups], dtype=int)
     uniforms, scale = None, None
-    if noise:
-        uniforms = regime_uniforms(compiled, names)
+    if drawn is not None:
+        uniforms = drawn.regimes[:compiled.months]
         scale = np.exp(-noise_sd**2)
         culminated = start.copy()
     else:
@@ -509,6 +623,28 @@ def _control(out: np.ndarray, fixed: np.ndarray, held_def: np.ndarray,
     # one front per region, so (region, side) pairs are unique
     out[f_region, f_def] = np.clip(held_def * inverse_front, 0.0, 1.0)
     out[f_region, f_att] = np.clip(held_att * inverse_front, 0.0, 1.0)
+
+
+def _truce_month(truces: Sequence[Truce], t: int, fixed: np.ndarray, held_def: np.ndarray,
+                 held_att: np.ndarray, front_area: np.ndarray, f_region: np.ndarray,
+                 f_def: np.ndarray, f_att: np.ndarray) -> np.ndarray:
+    """Whether the war goes on in month ``t`` on each draw, ``[draws]``.
+
+    Where a truce starts in month ``t`` the control becomes the deal's from the start of
+    the month: ``fixed`` (every cell) and the fronts' held areas are overwritten in place.
+    """
+    fighting = np.ones(fixed.shape[-1], dtype=bool)
+    for truce in truces:
+        signed = truce.start == t
+        if signed.any():
+            fixed[..., signed] = truce.control[..., signed]
+            # areas, never below 0 (a deal's shares may be -1e-16 off)
+            held_def[:, signed] = np.maximum(truce.control[f_region, f_def] * front_area,
+                                             0)[:, signed]
+            held_att[:, signed] = np.maximum(truce.control[f_region, f_att] * front_area,
+                                             0)[:, signed]
+        fighting &= ~((truce.start <= t) & (t < truce.end))
+    return fighting
 
 
 def _kept(export_loss: np.ndarray, refinery_loss: np.ndarray) -> np.ndarray:
@@ -641,30 +777,15 @@ def _defender(region, b_index: dict[str, int], share0: np.ndarray) -> int:
     return max(others, key=lambda k: share0[k])
 
 
-def _shocks(compiled: CompiledScenario, noise: bool, n_fronts: int,
+def _shocks(drawn: Noise | None, months: int, n_fronts: int, draws: int,
             noise_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean-one battlefield shocks ``[months, fronts, draws]`` and oil price shocks.
 
-    Standard normals are drawn block by block from the compiled noise seeds, so a draw's
-    path does not depend on how many draws run beside it.
+    ``exp(sd z - sd^2 / 2)`` of the drawn normals; all 1 (and no price shock) on the
+    noise-free path (``drawn`` None).
     """
-    n, months = compiled.draws, compiled.months
-    if not noise:
-        return np.ones((1, n_fronts, n)), np.zeros((1, 1, n))
-    names = [r.id for r in compiled.scenario.regions if r.front is not None]
-    z, price = np.empty((months, len(names), n)), np.empty((months, 1, n))
-    for b, seed in enumerate(compiled.noise_seeds):
-        lo = b * BLOCK
-        width = min(BLOCK, n - lo)
-        if width <= 0:  # a subset keeps every block's seed
-            break
-        # each front and the oil price draw from streams keyed by name (see `stream`)
-        for f, name in enumerate(names):
-            draws = stream(seed, f"shock.{name}").standard_normal((months, BLOCK))
-            z[:, f, lo:lo + width] = draws[:, :width]
-        draws = stream(seed, "shock.oil-price").standard_normal((months, 1, BLOCK))
-        price[..., lo:lo + width] = draws[..., :width]
-    # exp(sd z - sd^2 / 2), in place
-    z *= noise_sd
+    if drawn is None:
+        return np.ones((1, n_fronts, draws)), np.zeros((1, 1, draws))
+    z = drawn.fronts[:months] * noise_sd
     z -= noise_sd**2 / 2
-    return np.exp(z, out=z), price
+    return np.exp(z, out=z), drawn.price[:months]

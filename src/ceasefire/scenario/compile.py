@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -75,6 +76,10 @@ class CompiledScenario:
         ``start_month``: how the bargaining solver switches a conditional threat on at a
         month that depends on play (MODELS.md 2.6). A conditional lever (``against``)
         without an entry here never starts.
+    noise_columns
+        ``None``: draw ``d`` reads column ``d`` of the noise blocks. Otherwise ``[draws]``:
+        the column each draw reads (:meth:`take`), so that a subset of draws keeps its
+        paths' noise.
     """
 
     scenario: Scenario
@@ -87,6 +92,7 @@ class CompiledScenario:
     noise_seeds: tuple[np.random.SeedSequence, ...] = ()
     optional: frozenset[str] = field(default_factory=frozenset)
     lever_start: dict[str, np.ndarray] = field(default_factory=dict)
+    noise_columns: np.ndarray | None = None
 
     def get(self, path: str, default: float = 0.0) -> np.ndarray:
         """Return a parameter as an array ``[draws]``.
@@ -171,13 +177,48 @@ class CompiledScenario:
             raise InputError(f"blocks {start}..{stop} hold no draws of {self.draws}")
         return self._draws(first, last, self.noise_seeds[start:stop])
 
+    def take(self, rows: np.ndarray) -> CompiledScenario:
+        """Return the draws ``rows`` (indices, in the order given), each with its own noise.
+
+        An engine run on the result gives each of these draws the numbers, bit for bit,
+        that it gets in a run on all draws (the forward pass replays some paths this way).
+        """
+        rows = np.asarray(rows, dtype=np.intp)
+        columns = rows if self.noise_columns is None else self.noise_columns[rows]
+        params = {k: (v[rows] if np.ndim(v) else v) for k, v in self.params.items()}
+        return replace(self, draws=len(rows), params=params,
+                       lever_active={k: v[rows] for k, v in self.lever_active.items()},
+                       lever_start={k: v[rows] for k, v in self.lever_start.items()},
+                       noise_columns=columns)
+
+    def noise_blocks(self) -> Iterator[tuple[np.random.SeedSequence, Any, Any]]:
+        """The noise blocks the draws read: ``(seed, draws, columns)`` for each.
+
+        A block's generator always fills ``BLOCK`` columns; ``columns`` of them go to the
+        draws ``draws`` (slices, or index arrays after :meth:`take`).
+        """
+        if self.noise_columns is None:
+            for b, seed in enumerate(self.noise_seeds):
+                width = min(BLOCK, self.draws - b * BLOCK)
+                if width <= 0:  # a subset keeps every block's seed
+                    break
+                yield seed, slice(b * BLOCK, b * BLOCK + width), slice(0, width)
+            return
+        block = self.noise_columns // BLOCK
+        for b in np.unique(block):
+            rows = np.flatnonzero(block == b)
+            yield self.noise_seeds[b], rows, self.noise_columns[rows] % BLOCK
+
     def _draws(self, first: int, last: int,
                noise_seeds: tuple[np.random.SeedSequence, ...]) -> CompiledScenario:
         params = {k: (v[first:last] if np.ndim(v) else v) for k, v in self.params.items()}
         active = {k: v[first:last] for k, v in self.lever_active.items()}
         start = {k: v[first:last] for k, v in self.lever_start.items()}
+        columns = None
+        if self.noise_columns is not None:  # after take: the columns name the seeds kept
+            columns, noise_seeds = self.noise_columns[first:last], self.noise_seeds
         return replace(self, draws=last - first, params=params, lever_active=active,
-                       lever_start=start, noise_seeds=noise_seeds)
+                       lever_start=start, noise_seeds=noise_seeds, noise_columns=columns)
 
     def tiled(self, copies: int, noise_seed: np.random.SeedSequence) -> CompiledScenario:
         """Every draw ``copies`` times (draw ``d`` of copy ``k`` at ``k * draws + d``).
@@ -192,7 +233,7 @@ class CompiledScenario:
         start = {k: np.tile(v, copies) for k, v in self.lever_start.items()}
         seeds = tuple(noise_seed.spawn(math.ceil(n / BLOCK)))
         return replace(self, draws=n, params=params, lever_active=active, lever_start=start,
-                       noise_seeds=seeds)
+                       noise_seeds=seeds, noise_columns=None)
 
     def with_params(self, **changes: np.ndarray) -> CompiledScenario:
         """The same draws with some parameter paths replaced by arrays ``[draws]``."""
