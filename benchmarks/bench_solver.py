@@ -137,7 +137,7 @@ def plain_board(at: _Setting) -> PlainBoard:
     s, compiled = board.scenario, board.compiled
     belligerents = s.belligerents
     moves = []
-    for c, regions, (issue, option_id) in board.moves:
+    for c, regions, (issue, option_id), _ in board.moves:
         option = next(o for o in issue.options if o.id == option_id)
         if issue.kind == "territory":
             prefix = f"issues.{issue.id}.options.{option.id}.control"

@@ -42,7 +42,7 @@ from types import SimpleNamespace
 import numpy as np
 from scipy.special import expit, ndtr
 
-from ceasefire.bargaining.packages import _deal_control, package_index
+from ceasefire.bargaining.packages import option_move, package_index
 from ceasefire.scenario.compile import CompiledScenario
 
 __all__ = ["Board", "Claims", "MonthState", "Values"]
@@ -151,7 +151,7 @@ class Board:
         self.summit = SimpleNamespace(control=summit[None], area_km2=area)
         self._columns(compiled)
         self.claims = self._claims(compiled)
-        moved = {r for _, regions, _ in self.moves for r in regions}
+        moved = {r for _, regions, _, _ in self.moves for r in regions}
         claimed = {int(r) for regions in self.claims.regions for r in regions}
         variable = sorted(moved | claimed | set(self.fronts.tolist()))
         self.variable = np.array(variable, dtype=int)
@@ -164,7 +164,7 @@ class Board:
         self.delivered_columns = np.array([[p in o.delivered_by for o in columns]
                                            for p in players], dtype=bool).reshape(
             len(players), len(columns))  # [J, C]
-        moved_by = {c: set(regions) for c, regions, _ in self.moves}
+        moved_by = {c: set(regions) for c, regions, _, _ in self.moves}
         self.claim_cover = [np.array([[int(r) in moved_by.get(c, ()) for r in regions]
                                       for c in range(self.columns)], dtype=bool).reshape(
             self.columns, len(regions)) for regions in self.claims.regions]  # [C, R_k]
@@ -182,7 +182,7 @@ class Board:
         """Per option: its constant terms for the players, and the regions it moves."""
         s = self.scenario
         flow, once, log_h, relief, shift, support, constitutional = [], [], [], [], [], [], []
-        self.moves: list[tuple[int, list[int], tuple]] = []
+        self.moves: list[tuple] = []  # (column, regions, (issue, option id), OptionMove)
         bel = [self.players[k] for k in self.belligerents]
         for issue in s.issues:
             for option in issue.options:
@@ -208,7 +208,7 @@ class Board:
                 constitutional.append([b in option.constitutional for b in bel])
                 if (issue.kind == "territory" and option.control is not None) or (
                         issue.kind == "line" and option.x is not None):
-                    self.moves.append((c, [], (issue, option.id)))
+                    self.moves.append((c, [], (issue, option.id), None))
         self.columns = len(flow)
         self.flow, self.once = np.stack(flow, 1), np.stack(once, 1)  # [J, C, N]
         self.log_hazard = np.stack(log_h)  # [C, N]
@@ -217,10 +217,9 @@ class Board:
         self.support = np.stack(support, 1)  # [B, C, N], inf: not a concession
         self.constitutional = np.array(constitutional, dtype=bool).T  # [B, C]
         # the regions each moving option changes (fixed by the scenario, not the state)
-        now = self.summit.control[0]
-        for k, (c, _, (issue, option_id)) in enumerate(self.moves):
-            regions, _ = _deal_control(self.compiled, self.summit, issue, option_id, now)
-            self.moves[k] = (c, regions, (issue, option_id))
+        for k, (c, _, (issue, option_id), _) in enumerate(self.moves):
+            move = option_move(self.compiled, self.summit, issue, option_id)
+            self.moves[k] = (c, move.regions, (issue, option_id), move)
 
     def _claims(self, compiled: CompiledScenario) -> Claims:
         s = self.scenario
@@ -298,9 +297,7 @@ class Board:
 
     def moved(self, control: np.ndarray) -> list[tuple[int, list[int], np.ndarray]]:
         """Each moving option's regions and their control if it were signed now."""
-        return [(c, regions,
-                 _deal_control(self.compiled, self.summit, issue, option_id, control)[1])
-                for c, regions, (issue, option_id) in self.moves]
+        return [(c, regions, move.after(control)) for c, regions, _, move in self.moves]
 
     def column_territory(self, control: np.ndarray,
                          moved: list[tuple[int, list[int], np.ndarray]]) -> np.ndarray:

@@ -187,14 +187,16 @@ def deal_context(compiled: CompiledScenario, paths: WarPaths, params: ActorParam
 
 
 def deal_control(compiled: CompiledScenario, paths: WarPaths, terms: Mapping[str, str],
-                 start: int = 0) -> np.ndarray:
+                 start: int = 0, *, now: np.ndarray | None = None) -> np.ndarray:
     """Control of every region under a package signed at ``start`` ``[regions, bel, draws]``.
 
     Each issue takes the package's option (its default where the package is silent); a
     territorial option sets its region's control, a line option moves the line's regions
-    (MODELS.md section 9); every other region keeps the control of month ``start``.
+    (MODELS.md section 9); every other region keeps the control of month ``start``, or
+    ``now`` where given (``[regions, bel, draws]``, e.g. each path's control at its own
+    month of signing). Lines are drawn on the map of ``paths``' month 0.
     """
-    now = paths.control[start]
+    now = paths.control[start] if now is None else now
     control = now.copy()
     for issue in compiled.scenario.issues:
         deal = _deal_control(compiled, paths, issue, terms.get(issue.id, issue.default), now)
@@ -207,16 +209,49 @@ def deal_control(compiled: CompiledScenario, paths: WarPaths, terms: Mapping[str
 def _deal_control(compiled: CompiledScenario, paths: WarPaths, issue: Issue, option_id: str,
                   now: np.ndarray) -> tuple[list[int], np.ndarray] | None:
     """Regions an option moves and their control under the deal ``[regions, bel, draws]``."""
+    move = option_move(compiled, paths, issue, option_id)
+    return None if move is None else (move.regions, move.after(now))
+
+
+@dataclass(frozen=True)
+class OptionMove:
+    """What one territorial or line option does to the control, whatever the front.
+
+    A territorial option sets its region's control (``fixed``); a line option gives the
+    gainer at least ``line_share`` of each of the line's regions, drawn on the map of
+    month 0, and never hands back what the gainer took since ("or the front", MODELS.md
+    section 9).
+    """
+
+    regions: list[int]
+    fixed: np.ndarray | None = None  # [1, belligerents, draws]
+    line_share: np.ndarray | None = None  # [regions, draws]
+    gainer: int = 0
+    loser: int = 0
+
+    def after(self, now: np.ndarray) -> np.ndarray:
+        """The moved regions' control under the deal, from ``now`` ``[regions, bel, draws]``."""
+        if self.fixed is not None:
+            return self.fixed
+        control = now[self.regions].copy()
+        gained = np.maximum(self.line_share - control[:, self.gainer], 0)
+        control[:, self.gainer] += gained
+        control[:, self.loser] -= gained
+        return control
+
+
+def option_move(compiled: CompiledScenario, paths: WarPaths, issue: Issue,
+                option_id: str) -> OptionMove | None:
+    """The move of an option (``None`` where it moves no control)."""
     s = compiled.scenario
     option = next(o for o in issue.options if o.id == option_id)
     belligerents = s.belligerents
     index = {r.id: k for k, r in enumerate(s.regions)}
     if issue.kind == "territory" and option.control is not None:
-        k = index[issue.region]
         prefix = f"issues.{issue.id}.options.{option.id}.control"
         control = np.stack([compiled.get(f"{prefix}.{b}") if b in option.control
                             else np.zeros(compiled.draws) for b in belligerents])
-        return [k], control[None]
+        return OptionMove(regions=[index[issue.region]], fixed=control[None])
     if issue.kind == "line" and option.x is not None and issue.line is not None:
         line = issue.line
         regions = [index[r] for r in line.regions]
@@ -227,13 +262,8 @@ def _deal_control(compiled: CompiledScenario, paths: WarPaths, issue: Issue, opt
         passing = option.x / 100 * held.sum(0)
         before = np.cumsum(held, axis=0) - held
         portion = np.clip(passing - before, 0, held)
-        line_share = summit[:, gainer] + portion / np.maximum(area, 1e-12)
-        control = now[regions].copy()
-        # The line never hands back what the gainer took since month 0 ("or the front").
-        gained = np.maximum(line_share - control[:, gainer], 0)
-        control[:, gainer] += gained
-        control[:, loser] -= gained
-        return regions, control
+        return OptionMove(regions=regions, line_share=summit[:, gainer] + portion
+                          / np.maximum(area, 1e-12), gainer=gainer, loser=loser)
     return None
 
 
