@@ -17,9 +17,12 @@ from ceasefire.bargaining.equilibrium import (
     _annuity,
     _mixture,
     _Weights,
+    fit_game,
+    play,
     solve,
     solver_horizon,
 )
+from ceasefire.bargaining.packages import deal_control
 from ceasefire.dynamics import simulate_war
 from ceasefire.dynamics.beliefs import evidence
 from ceasefire.scenario import load_scenario
@@ -269,6 +272,51 @@ def test_forward_paths_are_consistent(base):
     assert np.isclose(eq.proposer_probability.sum(), 1.0)
     # the solve is not degenerate: some paths sign, some do not
     assert 0 < np.mean(eq.signed >= 0) < 1
+
+
+@pytest.fixture(scope="module")
+def alaska_talks():
+    p = prepare("alaska-2025", draws=300, rng=SEED)
+    fitted = fit_game(p.compiled, p.expected, OPTIONS)
+    return p, fitted, play(p.compiled, p.expected, fitted, record=True)
+
+
+def test_the_war_stops_while_a_deal_holds_and_resumes_from_its_line(alaska_talks):
+    """MODELS.md 2.2: no fighting while a deal holds; a collapse resumes the war and the
+    bargaining from the deal's control (the forward paths are played again for it)."""
+    p, fitted, eq = alaska_talks
+    talks, months = eq.talks, eq.months
+    paths = talks.paths
+    terms = [dict(c.terms) for c in eq.candidates]
+    spells = 0
+    for d in np.flatnonzero(talks.ratified.any(axis=0)):
+        for s in np.flatnonzero(talks.ratified[:, d]):
+            ends = np.flatnonzero(talks.collapsed[s + 1:, d])
+            c = s + 1 + ends[0] if ends.size else months
+            spells += 1
+            control = paths.control[s + 1:c + 1, ..., d]
+            assert np.array_equal(control, np.broadcast_to(control[:1], control.shape))
+            assert np.all(paths.casualties[s + 1:c, :, d] == 0)
+            assert not talks.ratified[s + 1:c, d].any()  # no talks while it holds
+            compiled = p.compiled.take(np.array([d]))
+            deal = deal_control(compiled, p.expected.take(np.array([d])),
+                                terms[talks.offered[s, d]], now=paths.control[s][..., [d]])
+            assert np.allclose(control[0], deal[..., 0], rtol=0, atol=1e-9)
+            if c < months:  # fighting again from the deal's control
+                assert np.all(paths.casualties[c, :, d] > 0)
+    assert spells > 10 and talks.collapsed.any()
+    again = play(p.compiled, p.expected, fitted)
+    assert np.array_equal(again.signed, eq.signed)
+    assert np.array_equal(again.collapsed, eq.collapsed)
+    assert np.array_equal(again.force, eq.force)
+    # without truces the war goes on through a deal: the first signatures and month 0's
+    # answers are the same (the leverage decomposition's), what follows them is not
+    fighting = play(p.compiled, p.expected, fitted, truces=False)
+    for name in ("signed", "package", "proposer"):
+        assert np.array_equal(getattr(fighting, name), getattr(eq, name)), name
+    assert np.array_equal(fighting.accept[:, 0], eq.accept[:, 0])
+    assert np.array_equal(fighting.continuation[0], eq.continuation[0])
+    assert not np.array_equal(fighting.force, eq.force)
 
 
 def test_named_outputs_and_zones(base):

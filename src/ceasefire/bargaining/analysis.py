@@ -366,8 +366,9 @@ def _leverage(compiled: CompiledScenario, draws: int, equilibrium: Equilibrium |
 
     def play_variant(off: frozenset[str], replicate: int) -> Equilibrium:
         variant = sub.with_levers_off(off)
+        # its answers are first signatures and month 0's, which no truce changes
         return solve(variant, simulate_war(variant, noise=False), solver,
-                     candidates=equilibrium.candidates, replicate=replicate)
+                     candidates=equilibrium.candidates, replicate=replicate, truces=False)
 
     def run(off: frozenset[str]) -> dict[str, Any]:
         eq = play_variant(off, 0)

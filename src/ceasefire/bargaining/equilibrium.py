@@ -56,7 +56,7 @@ from ceasefire.bargaining.strategies import (
 )
 from ceasefire.dynamics import WarPaths, simulate_war
 from ceasefire.dynamics.beliefs import evidence, point_log_likelihood
-from ceasefire.dynamics.war import _kept
+from ceasefire.dynamics.war import Noise, Truce, _kept, draw_noise
 from ceasefire.options import Options
 from ceasefire.scenario.compile import CompiledScenario, point_beliefs
 
@@ -180,18 +180,19 @@ class Fitted:
 
 def solve(compiled: CompiledScenario, expected: WarPaths, options: SolverOptions | None = None,
           *, candidates: Sequence[Candidate] | None = None,
-          progress: Progress | None = None, replicate: int = 0) -> Equilibrium:
+          progress: Progress | None = None, replicate: int = 0,
+          truces: bool = True) -> Equilibrium:
     """Solve the bargaining game on ``compiled``'s outer draws (MODELS.md 2.5).
 
     ``expected`` are the noise-free paths of ``compiled`` (month 0 gives each party's
     war-cost annuity and the map the lines are drawn on). ``candidates`` (named proposals
     first) replaces the search: variants of one scenario solved on the same candidates
     (the leverage decomposition) differ only in what they change. ``replicate``: see
-    :func:`fit_game`.
+    :func:`fit_game`; ``truces``: see :func:`play`.
     """
     fitted = fit_game(compiled, expected, options, candidates=candidates, progress=progress,
                       replicate=replicate)
-    return play(compiled, expected, fitted)
+    return play(compiled, expected, fitted, truces=truces)
 
 
 def fit_game(compiled: CompiledScenario, expected: WarPaths,
@@ -234,7 +235,7 @@ def fit_game(compiled: CompiledScenario, expected: WarPaths,
 
 def play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, *,
          strategies: Mapping[int, Strategy] | None = None, record: bool = False,
-         ) -> Equilibrium:
+         truces: bool = True) -> Equilibrium:
     """The forward pass of a fitted game on fresh paths (MODELS.md 2.5).
 
     ``compiled`` may hold other draws than the ones the game was fitted on (a block of a
@@ -244,13 +245,16 @@ def play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, *,
     the fit saw for that to be an interpolation. ``strategies`` maps a player index to the
     strategy it plays instead of the equilibrium's (:mod:`ceasefire.bargaining.strategies`);
     the continuation values stay the equilibrium's. ``record`` keeps the talks month by
-    month (:attr:`Equilibrium.talks`) for transcripts.
+    month (:attr:`Equilibrium.talks`) for transcripts. ``truces=False`` lets the war go
+    on while a deal holds: the first signatures and the month-0 answers are the same, at
+    less cost, and what follows a signature (deals in force, collapses, later deals) is
+    not the model's (MODELS.md 2.2); for comparisons of the former alone.
     """
     game = fitted.game
     if game.annuity.shape[-1] != compiled.draws or compiled is not fitted.compiled:
         game = replace(game, annuity=_annuity(compiled, expected, game.players))
     return _forward(compiled, expected, replace(fitted, game=game),
-                    dict(strategies or {}), record)
+                    dict(strategies or {}), record, truces)
 
 
 # --- setting up ---------------------------------------------------------------------------
@@ -921,103 +925,287 @@ def _smoothed(fitted: Fit, columns: Sequence[int], history: dict[int, list[np.nd
 
 
 def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
-             chosen: dict[int, Strategy], record: bool) -> Equilibrium:
+             chosen: dict[int, Strategy], record: bool, truces: bool) -> Equilibrium:
     """Play the game on fresh paths with m from the analyst's belief.
 
     Each month the drawn proposer offers what its strategy picks (the equilibrium's by
     default), every veto player votes with its own, and an agreed package is ratified
-    with probability r. A threat carried out changes the war from the next month, so the
-    paths are simulated again from the start with the lever on from then (the months
-    before are unchanged: random streams are consumed month by month), until no new
-    threat fires.
+    with probability r. What play does to the war is known only once it is played: a
+    threat carried out changes the war from the next month, and a signed deal stops it
+    until it collapses, when the war resumes from the deal's control (MODELS.md 2.2,
+    2.6). So the paths are played again, each with the events found on it so far (the
+    months before an event are unchanged: random streams are consumed month by month),
+    until no new event happens: the paths with a new event alone, then all of them once.
     """
-    game, fits, candidates = fitted.game, fitted.fits, fitted.candidates
+    game = fitted.game
     s = compiled.scenario
-    window, n, J = s.horizon_months, compiled.draws, len(game.players)
-    months = max(window, START_MONTHS) + 1
-    terms = [dict(c.terms) for c in candidates]
+    window, n = s.horizon_months, compiled.draws
     root = np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 1))
     rng = np.random.default_rng(root)
     chooser = np.cumsum(game.proposer_p)
     proposer = np.minimum(np.searchsorted(chooser, rng.random((window, n)) * chooser[-1],
                                           side="right"), len(chooser) - 1)
-    u_ratify, u_collapse = rng.random((window, n)), rng.random((window, n))
-    starts = {lever: np.full(n, NEVER) for lever, _ in game.threats}
-    plays = [chosen.get(j, EQUILIBRIUM) for j in range(J)]
-    bluffs = bluff_amounts(chosen, J)
-    plan = narrow_plan(compiled, window, np.random.default_rng(
-        np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 2))))
+    luck = _Luck(proposer, *rng.random((2, window, n)), narrow_plan(
+        compiled, window, np.random.default_rng(
+            np.random.SeedSequence(compiled.seed, spawn_key=(0x5017E, 2)))),
+        draw_noise(compiled.with_months(_months(window))))
+    events = _Events(n, {lever: np.full(n, NEVER) for lever, _ in game.threats}, ())
     rows = np.arange(n)
     while True:
-        forward = compiled.with_months(months).with_lever_start(starts)
-        paths = simulate_war(forward, noise=True)
-        at = _setting(expected, game, terms, forward, paths, 1, fitted.options.squares)
-        signed, package, who = np.full(n, -1), np.full(n, -1), np.full(n, -1)
-        collapsed = np.full(n, -1)
-        hazard = np.zeros(n)
-        holding = np.zeros(n, dtype=bool)
-        force = np.zeros((window, n), dtype=bool)
-        fired = {lever: np.full(n, NEVER) for lever, _ in game.threats}
-        stale = np.zeros(n, dtype=bool)
-        continuation = np.zeros((window, J, n))
-        history = History.empty(J, n)
-        log = _Log(window, J, n) if record else None
-        narrow, track = plan.start(), _NarrowTrack(plan)
-        for t in range(window):
-            # a deal signed before this month collapses at its monthly hazard, lowered by
-            # the narrow agreements kept or honoured (trust); bargaining then resumes
-            # (MODELS.md 2.2), on the war's state of the path
-            ends = holding & (u_collapse[t] < hazard * narrow.hazard_factor)
-            collapsed = np.where(ends & (collapsed < 0), t, collapsed)
-            holding &= ~ends
-            m = _month(game, at, fits[t], t, game.weighting)
-            continuation[t] = m.predicted
-            live = ~holding & ~stale
-            threatened = _threatened(m, game)
-            seen = [apply_bluffs(m.gain, bluffs, viewer=j) for j in range(J)]
-            made, by = np.full(n, -1), np.where(live, game.proposer_player[proposer[t]], -1)
-            for q, k in enumerate(game.proposer_player):
-                mine = live & (proposer[t] == q)
-                if not mine.any():
-                    continue
-                floor = threatened if k == game.mediator else np.zeros((J, n))
-                views = [View(t=t, months=window, player=j, proposer=int(k), gain=seen[j],
-                              required=m.required, floor=floor, history=history,
-                              mediator=game.mediator, plan=game.plan) for j in range(J)]
-                offer = plays[k].offer(views[k])
-                agreed, refuses = respond(plays, views, offer)
-                agreed &= mine
-                made = np.where(mine, offer, made)
-                r = m.values.ratify[np.maximum(offer, 0), rows]
-                done = agreed & (u_ratify[t] < r)
-                first = done & (signed < 0)
-                signed[first], package[first], who[first] = t, offer[first], q
-                hazard[done] = m.values.hazard[offer[done], rows[done]]
-                holding |= done
-                if k == game.mediator:  # a refusal of the mediator's offer
-                    for lever, target in game.threats:
-                        fire = (mine & refuses[target] & forward.lever_active[lever]
-                                & (starts[lever] == NEVER))
-                        fired[lever] = np.where(fire & (fired[lever] == NEVER), t,
-                                                fired[lever])
-                if log is not None:
-                    log.note(t, mine, refuses, agreed, done)
-            history = history.record(by, made)
-            if log is not None:
-                log.month(t, by, made, ends, m)
-            force[t] = holding
-            narrow = plan.step(narrow, holding)
-            track.note(narrow)
-            stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
-        if not any(np.any(f < NEVER) for f in fired.values()):
+        everyone = rows.size == n
+        if everyone:
+            played = _play(compiled, expected, fitted, game, luck, events, chosen, record,
+                           truces)
+        else:
+            played = _play(compiled.take(rows), expected.take(rows), fitted,
+                           replace(game, annuity=game.annuity[:, rows]), luck.take(rows),
+                           events.take(rows), chosen, False, truces)
+        new = played.new.any()
+        if everyone and not new.any():
             break
-        for lever in starts:  # the earliest threat on each path only: the rest is stale
-            first = np.min(np.stack(list(fired.values())), axis=0)
-            now = (fired[lever] < NEVER) & (fired[lever] == first)
-            starts[lever] = np.where(now, fired[lever] + 1, starts[lever])
+        events = events.updated(rows, played.new)
+        # a path whose new event changes the war only after the window (a deal that holds
+        # to the end) has no more events: the last play of every path takes it in
+        again = played.new.before(window)
+        rows = rows[again] if again.any() else np.arange(n)
+    return _equilibrium(fitted, game, played, events)
+
+
+@dataclass(frozen=True)
+class _Luck:
+    """The forward pass's random draws.
+
+    The proposers and the ratification and collapse uniforms ``[window, N]``, the
+    narrow agreements' plan and the war's noise.
+    """
+
+    proposer: np.ndarray
+    u_ratify: np.ndarray
+    u_collapse: np.ndarray
+    plan: NarrowPlan
+    war: Noise
+
+    def take(self, rows: np.ndarray) -> _Luck:
+        return _Luck(self.proposer[:, rows], self.u_ratify[:, rows], self.u_collapse[:, rows],
+                     self.plan.take(rows), self.war.take(rows))
+
+
+@dataclass(frozen=True)
+class _New:
+    """The first event of each path that its war did not yet reflect, ``[N]`` each.
+
+    ``fired``: the month each threat was carried out (NEVER: not); ``truce``: a deal
+    signed and the month it collapsed (``start`` NEVER: none).
+    """
+
+    fired: dict[str, np.ndarray]
+    truce: Truce
+
+    def any(self) -> np.ndarray:
+        """``[N]``: whether the path has a new event."""
+        fired = [f < NEVER for f in self.fired.values()]
+        return np.any([self.truce.start < NEVER, *fired], axis=0)
+
+    def before(self, month: int) -> np.ndarray:
+        """``[N]``: whether the path's new event changes the bargaining before ``month``."""
+        fired = [f + 1 < month for f in self.fired.values()]
+        return np.any([(self.truce.start < NEVER) & (self.truce.end < month), *fired], axis=0)
+
+
+@dataclass(frozen=True)
+class _Events:
+    """What a forward pass knows of each path's play before it simulates the war.
+
+    ``starts``: each conditional threat's start month (NEVER: not carried out);
+    ``truces``: the deals signed on the paths, a path's k-th in the k-th.
+    """
+
+    draws: int
+    starts: dict[str, np.ndarray]
+    truces: tuple[Truce, ...]
+
+    def take(self, rows: np.ndarray) -> _Events:
+        return _Events(len(rows), {lever: start[rows] for lever, start in self.starts.items()},
+                       tuple(Truce(t.start[rows], t.end[rows], t.control[..., rows])
+                             for t in self.truces))
+
+    def known(self, t: int) -> np.ndarray:
+        """``[N]``: whether a deal signed in month ``t`` is one of the truces."""
+        known = np.zeros(self.draws, dtype=bool)
+        for truce in self.truces:
+            known |= truce.start == t + 1
+        return known
+
+    def updated(self, rows: np.ndarray, new: _New) -> _Events:
+        """These events and the new ones found on the paths ``rows``."""
+        starts = {lever: start.copy() for lever, start in self.starts.items()}
+        if new.fired:  # every threat carried out in the month of the earliest
+            first = np.min(np.stack(list(new.fired.values())), axis=0)
+            for lever, fired in new.fired.items():
+                now = (fired < NEVER) & (fired == first)
+                starts[lever][rows[now]] = fired[now] + 1
+        truces = list(self.truces)
+        signed = new.truce.start < NEVER
+        layer = np.zeros(len(rows), dtype=int)
+        for truce in truces:
+            layer += truce.start[rows] < NEVER
+        for k in np.unique(layer[signed]):
+            if k == len(truces):
+                n = self.draws
+                truces.append(Truce(np.full(n, NEVER), np.full(n, NEVER),
+                                    np.zeros((*new.truce.control.shape[:2], n))))
+            into = signed & (layer == k)
+            mine = rows[into]
+            old = truces[k]
+            start, end, control = old.start.copy(), old.end.copy(), old.control.copy()
+            start[mine], end[mine] = new.truce.start[into], new.truce.end[into]
+            control[..., mine] = new.truce.control[..., into]
+            truces[k] = Truce(start, end, control)
+        return _Events(self.draws, starts, tuple(truces))
+@dataclass(frozen=True)
+class _Played:
+    """One play of the forward paths, all of them or some (see :func:`_play`)."""
+
+    new: _New
+    signed: np.ndarray
+    package: np.ndarray
+    who: np.ndarray
+    collapsed: np.ndarray
+    force: np.ndarray
+    continuation: np.ndarray
+    at: _Setting
+    talks: Talks | None
+    narrow: NarrowOutcome
+
+
+def _play(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted, game: _Game,
+          luck: _Luck, events: _Events, chosen: dict[int, Strategy], record: bool,
+          truces: bool) -> _Played:
+    """Play the paths of ``compiled`` month by month, their war made by ``events``.
+
+    A path whose play departs from its events (a threat carried out, a deal signed that
+    the war does not reflect yet) is played on until the war would differ (the month
+    after the threat, the deal's collapse), and its first such event is returned.
+    """
+    fits = fitted.fits
+    s = compiled.scenario
+    window, n, J = s.horizon_months, compiled.draws, len(game.players)
+    terms = [dict(c.terms) for c in fitted.candidates]
+    plays = [chosen.get(j, EQUILIBRIUM) for j in range(J)]
+    bluffs = bluff_amounts(chosen, J)
+    forward = compiled.with_months(_months(window)).with_lever_start(events.starts)
+    paths = simulate_war(forward, noise=luck.war, truces=events.truces)
+    at = _setting(expected, game, terms, forward, paths, 1, fitted.options.squares)
+    rows = np.arange(n)
+    signed, package, who, collapsed = (np.full(n, -1) for _ in range(4))
+    hazard = np.zeros(n)
+    holding = np.zeros(n, dtype=bool)
+    force = np.zeros((window, n), dtype=bool)
+    fired = {lever: np.full(n, NEVER) for lever, _ in game.threats}
+    truce_start, truce_end, offered = np.full(n, NEVER), np.full(n, NEVER), np.full(n, -1)
+    pending = np.zeros(n, dtype=bool)  # a deal in force that the war does not reflect
+    stale = np.zeros(n, dtype=bool)  # the war no longer follows play: stop playing
+    continuation = np.zeros((window, J, n))
+    history = History.empty(J, n)
+    log = _Log(window, J, n) if record else None
+    narrow, track = luck.plan.start(), _NarrowTrack(luck.plan)
+    for t in range(window):
+        # a deal signed before this month collapses at its monthly hazard, lowered by
+        # the narrow agreements kept or honoured (trust); the war and bargaining resume
+        # from the deal's control (MODELS.md 2.2)
+        ends = holding & (luck.u_collapse[t] < hazard * narrow.hazard_factor)
+        collapsed = np.where(ends & (collapsed < 0), t, collapsed)
+        holding &= ~ends
+        truce_end = np.where(ends & pending, t, truce_end)
+        stale |= ends & pending
+        pending &= ~ends
+        m = _month(game, at, fits[t], t, game.weighting)
+        continuation[t] = m.predicted
+        live = ~holding & ~stale
+        known = events.known(t)
+        threatened = _threatened(m, game)
+        seen = [apply_bluffs(m.gain, bluffs, viewer=j) for j in range(J)]
+        made, by = np.full(n, -1), np.where(live, game.proposer_player[luck.proposer[t]], -1)
+        for q, k in enumerate(game.proposer_player):
+            mine = live & (luck.proposer[t] == q)
+            if not mine.any():
+                continue
+            floor = threatened if k == game.mediator else np.zeros((J, n))
+            views = [View(t=t, months=window, player=j, proposer=int(k), gain=seen[j],
+                          required=m.required, floor=floor, history=history,
+                          mediator=game.mediator, plan=game.plan) for j in range(J)]
+            offer = plays[k].offer(views[k])
+            agreed, refuses = respond(plays, views, offer)
+            agreed &= mine
+            made = np.where(mine, offer, made)
+            r = m.values.ratify[np.maximum(offer, 0), rows]
+            done = agreed & (luck.u_ratify[t] < r)
+            first = done & (signed < 0)
+            signed[first], package[first], who[first] = t, offer[first], q
+            hazard[done] = m.values.hazard[offer[done], rows[done]]
+            holding |= done
+            fresh = done & ~known & truces  # the war went on here: a truce from t + 1
+            truce_start[fresh], offered[fresh] = t + 1, offer[fresh]
+            pending |= fresh
+            if k == game.mediator:  # a refusal of the mediator's offer
+                for lever, target in game.threats:
+                    fire = (mine & refuses[target] & forward.lever_active[lever]
+                            & (events.starts[lever] == NEVER))
+                    fired[lever] = np.where(fire & (fired[lever] == NEVER), t,
+                                            fired[lever])
+            if log is not None:
+                log.note(t, mine, refuses, agreed, done)
+        history = history.record(by, made)
+        if log is not None:
+            log.month(t, by, made, ends, m)
+        force[t] = holding
+        narrow = luck.plan.step(narrow, holding)
+        track.note(narrow)
+        stale |= np.any([f == t for f in fired.values()], axis=0) if fired else False
+    truce = Truce(truce_start, truce_end, _truce_control(forward, expected, paths, terms,
+                                                         truce_start, offered))
+    talks = None
+    if log is not None:
+        log.explain(game, at, fits, terms)
+        talks = log.talks(paths, events.starts, game, plays)
+    return _Played(new=_New(fired, truce), signed=signed, package=package, who=who,
+                   collapsed=collapsed, force=force, continuation=continuation, at=at,
+                   talks=talks, narrow=track.outcome(narrow))
+
+
+def _months(window: int) -> int:
+    """Months of the forward paths: the window, and the months the named proposals need."""
+    return max(window, START_MONTHS) + 1
+
+
+def _truce_control(compiled: CompiledScenario, expected: WarPaths, paths: WarPaths,
+                   terms: list[dict[str, str]], start: np.ndarray, offered: np.ndarray,
+                   ) -> np.ndarray:
+    """``[regions, belligerents, N]``: the control under each path's new deal.
+
+    The deal signed in month ``start - 1``, on that month's map (zero where none).
+    """
+    out = np.zeros(paths.control.shape[1:])
+    signed = np.flatnonzero(start < NEVER)
+    if signed.size:
+        now = paths.control[0].copy()
+        now[..., signed] = np.moveaxis(paths.control[start[signed] - 1, :, :, signed], 0, -1)
+        for p in np.unique(offered[signed]):
+            mine = signed[offered[signed] == p]
+            out[..., mine] = deal_control(compiled, expected, terms[p], now=now)[..., mine]
+    return out
+
+
+def _equilibrium(fitted: Fitted, game: _Game, played: _Played, events: _Events
+                 ) -> Equilibrium:
+    """The forward pass's result, from its last play (of every path)."""
+    fits, candidates, at = fitted.fits, fitted.candidates, played.at
+    n, J = played.signed.size, len(game.players)
+    starts, signed = events.starts, played.signed
     threats = sum(((starts[lever] < NEVER) & ((signed < 0) | (starts[lever] <= signed)))
                   .astype(int) for lever in starts) if starts else np.zeros(n, dtype=int)
     named = fitted.named
+    terms = [dict(c.terms) for c in candidates]
     named_at = replace(at, board=at.board.with_packages(terms[:named])) if named else None
     scored = _named(game, named_at, fits) if named_at is not None else None
     zero = np.zeros(J, dtype=int)
@@ -1025,23 +1213,21 @@ def _forward(compiled: CompiledScenario, expected: WarPaths, fitted: Fitted,
     common = _month(game, at, fits[0], 0, zero)
     now = Now(players=game.players, state=at.track.state(0), own=own.predicted,
               common=common.predicted, annuity=game.annuity)
-    if log is not None:
-        log.explain(game, at, fits, terms)
-    talks = None if log is None else log.talks(paths, starts, game, plays)
     return Equilibrium(
         players=game.players, proposers=game.proposers, proposer_probability=game.proposer_p,
         candidates=candidates, solver_horizon=fitted.horizon,
         fitting_paths=fitted.options.fitting_paths,
-        months=window, signed=signed, package=package, proposer=who, collapsed=collapsed,
-        force=force,
-        continuation=continuation, accept=scored["accept"] if scored else _empty(game, n),
+        months=played.force.shape[0], signed=signed, package=played.package,
+        proposer=played.who, collapsed=played.collapsed, force=played.force,
+        continuation=played.continuation,
+        accept=scored["accept"] if scored else _empty(game, n),
         reasons=scored["reasons"] if scored else _empty(game, n).astype(np.int8),
         required=at.board.required[:named], zone_own=_zone(own), zone_common=_zone(common),
         ratification=scored["ratification"] if scored else np.zeros((0, J, n)),
         hazard=scored["hazard"] if scored else np.zeros((0, n)),
         threats=np.asarray(threats), surplus=scored["surplus"] if scored else None,
-        margin=scored["margin"] if scored else None, now=now, talks=talks,
-        narrow=track.outcome(narrow))
+        margin=scored["margin"] if scored else None, now=now, talks=played.talks,
+        narrow=played.narrow)
 
 
 class _NarrowTrack:
