@@ -366,9 +366,11 @@ def _print_levers(console: Console, result: AnalyzeResult) -> None:
                                                        for e in factors.values())]
     value_columns = [f"C {a}" for a in belligerents]
     columns = ("deal ≤ 12 mo", "deal ≤ 24 mo", "P(all accept)", *value_columns)
+    # the changes wrap in a narrow terminal rather than lose their last digits
     table = common.table("factor", *columns,
                          title=f"Factors (with their levers minus without them, "
-                               f"{leverage.draws:,} draws, re-solved)", numbers=columns)
+                               f"{leverage.draws:,} draws, re-solved)", numbers=columns,
+                         wrap=columns)
     for factor in sorted(factors, key=lambda f: -impact(factors[f])):
         e = factors[factor]
         top = largest(e)
