@@ -155,8 +155,10 @@ class Task:
         if self.resolve:
             fitted = fit_game(compiled, expected, fitted.options,
                               candidates=fitted.candidates)
+        # deal, accept and line outputs are first signatures and month 0's, which no
+        # truce changes; control outputs read the paths, where a deal stops the war
         record = any(o.family == "control" for o in self.outputs)
-        eq = play(compiled, expected, fitted, record=record)
+        eq = play(compiled, expected, fitted, record=record, truces=record)
         fronts = [i for i, r in enumerate(compiled.scenario.regions) if r.front is not None]
         line = (line_reservations(compiled, expected, eq)
                 if any(o.family == "line" for o in self.outputs) else None)

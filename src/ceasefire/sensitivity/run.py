@@ -184,7 +184,7 @@ def sensitivity(source: Scenario | str | Path, options: SensitivityOptions | Non
     notes = []
     if not options.outputs:  # leave out parties without a say over a proposal
         probe = base.compiled.subset(min(8, base.compiled.draws))
-        required = play(probe, simulate_war(probe, noise=False), fitted).required
+        required = play(probe, simulate_war(probe, noise=False), fitted, truces=False).required
         players = list(fitted.game.players)
         outputs = tuple(o for o in outputs if o.family != "accept"
                         or required[o.proposal, players.index(o.party)])
