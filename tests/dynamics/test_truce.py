@@ -41,6 +41,8 @@ def test_noise_drawn_once_plays_the_same_paths(compiled, whole):
     assert _same(whole, simulate_war(compiled, noise=noise))
     rows = np.array([10, BLOCK + 5])
     assert _same(whole.take(rows), simulate_war(compiled.take(rows), noise=noise.take(rows)))
+    with pytest.raises(ValueError, match="these paths need 24 of 2"):
+        simulate_war(compiled.take(rows), noise=noise)
 
 
 def _truce(compiled, whole, start: int, end: int, draws: np.ndarray) -> Truce:

@@ -218,8 +218,8 @@ class Truce:
     """A comprehensive deal in force on some draws: no fighting while it holds.
 
     The bargaining solver's forward pass replays a path with the deals signed on it
-    (MODELS.md 2.2): the war stops in the month a deal is signed, the control becomes the
-    deal's, and a collapse resumes the war from that control.
+    (MODELS.md 2.2): from the month after a signature the control is the deal's and the
+    war stops, and a collapse resumes it from that control.
 
     Attributes
     ----------
@@ -334,6 +334,9 @@ def simulate_war(compiled: CompiledScenario, *, noise: bool | Noise = True,
     actor_of = np.array([actors.index(b) for b in belligerents])
 
     drawn = noise if isinstance(noise, Noise) else draw_noise(compiled) if noise else None
+    if drawn is not None and (drawn.fronts.shape[0] < months or drawn.fronts.shape[-1] != n):
+        raise ValueError(f"noise holds {drawn.fronts.shape[0]} months of "
+                         f"{drawn.fronts.shape[-1]} draws; these paths need {months} of {n}")
     noise = drawn is not None
     shocks, price_shocks = _shocks(drawn, months, len(fronts), n, noise_sd)
     learn = _belief_inputs(compiled, f_att, b_index, noise, noise_sd, log_m)
