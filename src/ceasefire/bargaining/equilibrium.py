@@ -1026,8 +1026,7 @@ class _Events:
 
     def take(self, rows: np.ndarray) -> _Events:
         return _Events(len(rows), {lever: start[rows] for lever, start in self.starts.items()},
-                       tuple(Truce(t.start[rows], t.end[rows], t.control[..., rows])
-                             for t in self.truces))
+                       tuple(truce.take(rows) for truce in self.truces))
 
     def known(self, t: int) -> np.ndarray:
         """``[N]``: whether a deal signed in month ``t`` is one of the truces."""

@@ -237,6 +237,10 @@ class Truce:
     end: np.ndarray
     control: np.ndarray
 
+    def take(self, rows: np.ndarray) -> Truce:
+        """The draws ``rows``."""
+        return Truce(self.start[rows], self.end[rows], self.control[..., rows])
+
 
 def simulate_war(compiled: CompiledScenario, *, noise: bool | Noise = True,
                  log_m: np.ndarray | None = None, truces: Sequence[Truce] = ()) -> WarPaths:

@@ -185,11 +185,7 @@ class CompiledScenario:
         """
         rows = np.asarray(rows, dtype=np.intp)
         columns = rows if self.noise_columns is None else self.noise_columns[rows]
-        params = {k: (v[rows] if np.ndim(v) else v) for k, v in self.params.items()}
-        return replace(self, draws=len(rows), params=params,
-                       lever_active={k: v[rows] for k, v in self.lever_active.items()},
-                       lever_start={k: v[rows] for k, v in self.lever_start.items()},
-                       noise_columns=columns)
+        return self._select(rows, len(rows), self.noise_seeds, columns)
 
     def noise_blocks(self) -> Iterator[tuple[np.random.SeedSequence, Any, Any]]:
         """The noise blocks the draws read: ``(seed, draws, columns)`` for each.
@@ -211,14 +207,21 @@ class CompiledScenario:
 
     def _draws(self, first: int, last: int,
                noise_seeds: tuple[np.random.SeedSequence, ...]) -> CompiledScenario:
-        params = {k: (v[first:last] if np.ndim(v) else v) for k, v in self.params.items()}
-        active = {k: v[first:last] for k, v in self.lever_active.items()}
-        start = {k: v[first:last] for k, v in self.lever_start.items()}
         columns = None
         if self.noise_columns is not None:  # after take: the columns name the seeds kept
             columns, noise_seeds = self.noise_columns[first:last], self.noise_seeds
-        return replace(self, draws=last - first, params=params, lever_active=active,
-                       lever_start=start, noise_seeds=noise_seeds, noise_columns=columns)
+        return self._select(slice(first, last), last - first, noise_seeds, columns)
+
+    def _select(self, index: slice | np.ndarray, draws: int,
+                noise_seeds: tuple[np.random.SeedSequence, ...],
+                noise_columns: np.ndarray | None) -> CompiledScenario:
+        """The draws ``index`` of every per-draw array, with the noise they read."""
+        return replace(self, draws=draws,
+                       params={k: (v[index] if np.ndim(v) else v)
+                               for k, v in self.params.items()},
+                       lever_active={k: v[index] for k, v in self.lever_active.items()},
+                       lever_start={k: v[index] for k, v in self.lever_start.items()},
+                       noise_seeds=noise_seeds, noise_columns=noise_columns)
 
     def tiled(self, copies: int, noise_seed: np.random.SeedSequence) -> CompiledScenario:
         """Every draw ``copies`` times (draw ``d`` of copy ``k`` at ``k * draws + d``).
